@@ -1,0 +1,23 @@
+import type { Knex } from 'knex'
+import * as m001 from './001_foundation.js'
+
+type Migration = { up(knex: Knex): Promise<void>; down?(knex: Knex): Promise<void> }
+
+/**
+ * Migrations are imported statically (Knex's dynamic import cannot load .ts under Vitest).
+ * Forward-only: a landed migration is never edited; add a new one.
+ */
+const migrations: Array<[string, Migration]> = [['001_foundation', m001]]
+
+export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
+  getMigrations: async () => migrations,
+  getMigrationName: ([name]) => name,
+  getMigration: async ([, m]) => ({
+    up: m.up,
+    down:
+      m.down ??
+      (async () => {
+        throw new Error('BOK migrations are forward-only')
+      }),
+  }),
+}

@@ -1,0 +1,78 @@
+import type { Knex } from 'knex'
+import type { Db } from '../db/index.js'
+import { rowHash } from './canonical.js'
+
+/** Who did it: the signed-in user (or the system), with where the request came from. */
+export interface Actor {
+  id: number | null
+  name: string
+  unit: string | null
+  ip?: string | null
+  requestId?: string | null
+}
+
+export const systemActor: Actor = { id: null, name: 'system', unit: null }
+
+export interface AuditEntry {
+  /** `module.pastTense`, e.g. `deposits.returned`, `registry.viewed`. */
+  action: string
+  entityType?: string
+  entityId?: string | number
+  /** For changes: `{ before, after }` of changed fields; for searches: `{ criteria }`. */
+  details?: Record<string, unknown>
+}
+
+/** Fields that differ between two versions of a record, as the audit log wants them. */
+export function changedFields(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): { before: Record<string, unknown>; after: Record<string, unknown> } {
+  const b: Record<string, unknown> = {}
+  const a: Record<string, unknown> = {}
+  for (const key of Object.keys(after)) {
+    if (JSON.stringify(before[key] ?? null) !== JSON.stringify(after[key] ?? null)) {
+      b[key] = before[key] ?? null
+      a[key] = after[key] ?? null
+    }
+  }
+  return { before: b, after: a }
+}
+
+/**
+ * Appends entries to the hash-chained audit log. The chain head row is locked for the rest of the
+ * transaction, so writers serialise and each row links to the one committed before it. Called inside
+ * the transaction of the change it records, so the change and its audit row commit or fail together.
+ */
+export async function recordAudit(db: Db, actor: Actor, entries: AuditEntry | AuditEntry[]): Promise<void> {
+  const list = Array.isArray(entries) ? entries : [entries]
+  if (list.length === 0) return
+  if (!(db as Knex.Transaction).isTransaction) {
+    await (db as Knex).transaction((trx) => recordAudit(trx, actor, list))
+    return
+  }
+  const head = await db('audit_head').where({ id: 1 }).forUpdate().first('seq', 'hash')
+  let seq = Number(head.seq)
+  let prev = head.hash as string
+  const rows = []
+  for (const entry of list) {
+    seq += 1
+    const content = {
+      id: seq,
+      at: new Date(),
+      actor_id: actor.id,
+      actor_name: actor.name,
+      actor_unit: actor.unit,
+      action: entry.action,
+      entity_type: entry.entityType ?? null,
+      entity_id: entry.entityId === undefined ? null : String(entry.entityId),
+      details: JSON.parse(JSON.stringify(entry.details ?? {})) as unknown,
+      ip: actor.ip ?? null,
+      request_id: actor.requestId ?? null,
+    }
+    const hash = rowHash(prev, content)
+    rows.push({ ...content, details: JSON.stringify(content.details), prev_hash: prev, hash })
+    prev = hash
+  }
+  await db('audit_log').insert(rows)
+  await db('audit_head').where({ id: 1 }).update({ seq, hash: prev })
+}

@@ -1,0 +1,95 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express'
+import multer from 'multer'
+import { fileTypeFromBuffer } from 'file-type'
+import { verifyCsrfAfterUpload } from '../http/csrf.js'
+import type { FieldError } from '../forms/index.js'
+
+export interface UploadedFile {
+  content: Buffer
+  /** The user's file name, kept as data only (never used as a path). */
+  originalName: string
+  /** Type found from the content's magic bytes. */
+  mime: string
+  size: number
+}
+
+export const documentTypes = ['application/pdf', 'image/jpeg', 'image/png', 'image/tiff']
+
+/** A file name safe to show and to put in Content-Disposition: no path, no control characters. */
+export function cleanFileName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? ''
+  const cleaned = base.replace(/[\u0000-\u001f\u007f"<>|:*?]/g, '').trim().slice(0, 200)
+  return cleaned === '' || cleaned === '.' || cleaned === '..' ? 'plik' : cleaned
+}
+
+/**
+ * Multipart parsing for one file field: size and count limits, CSRF check right after parsing,
+ * type by content (not by name or header). Problems become form errors (`req.uploadErrors`) for the
+ * route to show next to the field; nothing is stored here.
+ */
+export function acceptFiles(
+  field: string,
+  opts: { maxBytes: number; maxFiles?: number; types?: string[] },
+): RequestHandler[] {
+  const types = opts.types ?? documentTypes
+  const parser = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: opts.maxBytes, files: opts.maxFiles ?? 10, fields: 100, fieldSize: 1024 * 1024 },
+  }).array(field, opts.maxFiles ?? 10)
+
+  const parse: RequestHandler = (req, res, next) => {
+    parser(req, res, (err: unknown) => {
+      req.uploaded = []
+      req.uploadErrors = []
+      if (err instanceof multer.MulterError) {
+        req.body ??= {}
+        const key =
+          err.code === 'LIMIT_FILE_SIZE'
+            ? 'files.tooLarge'
+            : err.code === 'LIMIT_FILE_COUNT' || err.code === 'LIMIT_UNEXPECTED_FILE'
+              ? 'files.tooMany'
+              : 'files.invalid'
+        req.uploadErrors.push({ field, href: `#${field}`, key, params: { max: Math.round(opts.maxBytes / 1048576) } })
+        return next()
+      }
+      next(err)
+    })
+  }
+
+  const sniff = async (req: Request, _res: Response, next: NextFunction) => {
+    try {
+      const files = (req.files as Express.Multer.File[] | undefined) ?? []
+      const errors: FieldError[] = req.uploadErrors ?? []
+      for (const f of files) {
+        if (f.size === 0) {
+          errors.push({ field, href: `#${field}`, key: 'files.empty' })
+          continue
+        }
+        const detected = await fileTypeFromBuffer(f.buffer)
+        if (!detected || !types.includes(detected.mime)) {
+          errors.push({ field, href: `#${field}`, key: 'files.wrongType' })
+          continue
+        }
+        req.uploaded!.push({
+          content: f.buffer,
+          originalName: cleanFileName(Buffer.from(f.originalname, 'latin1').toString('utf8')),
+          mime: detected.mime,
+          size: f.size,
+        })
+      }
+      req.uploadErrors = errors.slice(0, 1)
+      if (req.uploadErrors.length) req.uploaded = []
+      next()
+    } catch (err) {
+      next(err)
+    }
+  }
+  return [parse, verifyCsrfAfterUpload, sniff]
+}
+
+/** RFC 6266 Content-Disposition with an ASCII fallback and the UTF-8 name. */
+export function contentDisposition(kind: 'inline' | 'attachment', name: string): string {
+  const clean = cleanFileName(name)
+  const ascii = clean.normalize('NFKD').replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(clean)}`
+}
