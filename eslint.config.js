@@ -13,5 +13,9 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  {
+    files: ['public/js/**/*.js'],
+    languageOptions: { globals: { document: 'readonly', window: 'readonly', fetch: 'readonly', URLSearchParams: 'readonly', HTMLElement: 'readonly', HTMLInputElement: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', AbortController: 'readonly', console: 'readonly' } },
+  },
   { files: ['src/cli/**', 'bench/**', 'seeds/**', 'tests/**'], rules: { 'no-console': 'off' } },
 )

@@ -20,9 +20,13 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now())
     t.timestamp('closed_at', { useTz: true })
   })
-  await knex.raw(`ALTER TABLE org_units ADD CONSTRAINT org_units_status_check CHECK (status IN ('active','closed','merged'))`)
+  await knex.raw(
+    `ALTER TABLE org_units ADD CONSTRAINT org_units_status_check CHECK (status IN ('active','closed','merged'))`,
+  )
   // A symbol is unique among active units; a closed unit's symbol stays on its row so old references resolve.
-  await knex.raw(`CREATE UNIQUE INDEX org_units_active_symbol ON org_units (upper(symbol)) WHERE status = 'active'`)
+  await knex.raw(
+    `CREATE UNIQUE INDEX org_units_active_symbol ON org_units (upper(symbol)) WHERE status = 'active'`,
+  )
 
   await knex.schema.createTable('org_unit_history', (t) => {
     t.bigIncrements('id')

@@ -55,11 +55,18 @@ export async function createApp({ db, config, logger }: AppOptions) {
         return id
       },
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: safeUrl(req.url) }),
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: safeUrl(req.url),
+        }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || !!req.url?.startsWith('/static/') },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      autoLogging: {
+        ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || !!req.url?.startsWith('/static/'),
+      },
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     }),
   )
   app.use(
@@ -88,7 +95,10 @@ export async function createApp({ db, config, logger }: AppOptions) {
   )
   app.use(
     '/static',
-    express.static(path.join(rootDir, 'public'), { maxAge: config.NODE_ENV === 'production' ? '1d' : 0, index: false }),
+    express.static(path.join(rootDir, 'public'), {
+      maxAge: config.NODE_ENV === 'production' ? '1d' : 0,
+      index: false,
+    }),
   )
 
   app.get('/healthz', publicRoute, (_req, res) => {
@@ -146,7 +156,13 @@ export async function createApp({ db, config, logger }: AppOptions) {
     req.t = fixedT(i18n, req.lang)
     const user = req.user
     req.actor = user
-      ? { id: user.id, name: user.displayName, unit: user.unitSymbol, ip: req.ip ?? null, requestId: String(req.id) }
+      ? {
+          id: user.id,
+          name: user.displayName,
+          unit: user.unitSymbol,
+          ip: req.ip ?? null,
+          requestId: String(req.id),
+        }
       : { id: null, name: 'anonymous', unit: null, ip: req.ip ?? null, requestId: String(req.id) }
     next()
   }
@@ -203,7 +219,13 @@ export async function createApp({ db, config, logger }: AppOptions) {
     if (status >= 500) req.log?.error({ err, reference: req.id }, 'request failed')
     else req.log?.warn({ status, reference: req.id, user: req.user?.id }, 'request refused')
     if (res.headersSent) return
-    const view = [403, 404, 503].includes(status) ? String(status) : status === 401 ? '403' : status >= 500 ? '500' : '400'
+    const view = [403, 404, 503].includes(status)
+      ? String(status)
+      : status === 401
+        ? '403'
+        : status >= 500
+          ? '500'
+          : '400'
     res.locals.t ??= fixedT(i18n, config.DEFAULT_LANGUAGE)
     res.locals.errors ??= []
     res.locals.values ??= {}
@@ -215,13 +237,19 @@ export async function createApp({ db, config, logger }: AppOptions) {
     res.locals.csrfToken ??= () => (req.session ? csrfToken(req) : '')
     res.locals.lang ??= config.DEFAULT_LANGUAGE
     res.locals.currentPath ??= req.path
-    res.status(status).render(`errors/${view}`, { reference: req.id, messageKey: (err as HttpError).key }, (renderErr, html) => {
-      if (renderErr) {
-        req.log?.error({ err: renderErr }, 'error page failed')
-        return res.type('text').send(`Error ${status}. Reference: ${String(req.id)}`)
-      }
-      res.send(html)
-    })
+    res
+      .status(status)
+      .render(
+        `errors/${view}`,
+        { reference: req.id, messageKey: (err as HttpError).key },
+        (renderErr, html) => {
+          if (renderErr) {
+            req.log?.error({ err: renderErr }, 'error page failed')
+            return res.type('text').send(`Error ${status}. Reference: ${String(req.id)}`)
+          }
+          res.send(html)
+        },
+      )
   }
   app.use(errorHandler)
 

@@ -32,7 +32,12 @@ export const envSchema = z.object({
   FILES_DIR: z.string().optional(),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   FIELD_ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
-  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().min(1).max(24).default(10),
   COOKIE_SECURE: bool.optional(),
   TRUST_PROXY: z.string().default('loopback'),
@@ -93,7 +98,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     filesDir: path.resolve(parsed.FILES_DIR ?? path.join(dataDir, 'files')),
     checkpointDir: path.resolve(parsed.AUDIT_CHECKPOINT_DIR ?? path.join(dataDir, 'audit-checkpoints')),
-    signingKeyFile: path.resolve(parsed.AUDIT_SIGNING_KEY_FILE ?? path.join(dataDir, 'keys', 'audit-signing.pem')),
+    signingKeyFile: path.resolve(
+      parsed.AUDIT_SIGNING_KEY_FILE ?? path.join(dataDir, 'keys', 'audit-signing.pem'),
+    ),
     sessionSecret: parsed.SESSION_SECRET ?? persistentSecret(path.join(dataDir, 'keys', 'session-secret')),
     fieldEncryptionKey:
       parsed.FIELD_ENCRYPTION_KEY ?? persistentSecret(path.join(dataDir, 'keys', 'field-encryption-key')),

@@ -27,13 +27,18 @@ async function main() {
   const server: Server = app.listen(config.PORT, config.HOST, () => {
     const address = server.address()
     const port = typeof address === 'object' && address ? address.port : config.PORT
-    logger.info({ port, database: database.kind, dataDir: config.dataDir }, `BOK listening on http://localhost:${port}`)
+    logger.info(
+      { port, database: database.kind, dataDir: config.dataDir },
+      `BOK listening on http://localhost:${port}`,
+    )
   })
   server.keepAliveTimeout = 65_000
 
   const token = await issueSetupToken(database.knex)
   if (token) {
-    logger.warn(`No user exists yet. Create the first administrator with this one-time link: ${config.publicUrl}/setup/${token}`)
+    logger.warn(
+      `No user exists yet. Create the first administrator with this one-time link: ${config.publicUrl}/setup/${token}`,
+    )
   }
 
   const paths = { checkpointDir: config.checkpointDir, signingKeyFile: config.signingKeyFile }
@@ -73,6 +78,8 @@ async function main() {
 }
 
 main().catch((err) => {
-  process.stderr.write(`BOK failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+  process.stderr.write(
+    `BOK failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  )
   process.exit(1)
 })

@@ -42,5 +42,7 @@ export function createLogger(level = 'info', destination?: DestinationStream): L
 /** Path with secrets in it (the setup token) reduced before logging. */
 export function safeUrl(url: string | undefined): string {
   if (!url) return ''
-  return url.replace(/^\/setup\/[^/?#]+/, '/setup/[redacted]').replace(/\?.*$/, (q) => (q.length > 1 ? '?…' : ''))
+  return url
+    .replace(/^\/setup\/[^/?#]+/, '/setup/[redacted]')
+    .replace(/\?.*$/, (q) => (q.length > 1 ? '?…' : ''))
 }

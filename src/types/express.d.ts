@@ -30,7 +30,11 @@ declare module 'express-session' {
   interface SessionData {
     createdAt: number
     csrfToken: string
-    flash: Array<{ type: 'success' | 'info' | 'error'; key: string; params?: Record<string, string | number> }>
+    flash: Array<{
+      type: 'success' | 'info' | 'error'
+      key: string
+      params?: Record<string, string | number>
+    }>
     pendingMfa: { userId: number; next?: string; createdAt: number }
     reauthAt: number
   }

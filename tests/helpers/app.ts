@@ -54,7 +54,13 @@ export async function createUnit(db: Knex, symbol?: string, name?: string): Prom
 let userCounter = 0
 export async function createUser(
   db: Knex,
-  opts: { roles: Role[]; orgUnitId?: number | null; username?: string; password?: string; mustChangePassword?: boolean },
+  opts: {
+    roles: Role[]
+    orgUnitId?: number | null
+    username?: string
+    password?: string
+    mustChangePassword?: boolean
+  },
 ): Promise<{ id: number; username: string; password: string }> {
   userCounter += 1
   const username = opts.username ?? `${opts.roles[0]}${userCounter}`
@@ -83,7 +89,10 @@ export interface SignedIn {
 }
 
 /** A supertest agent signed in as the user, with the session's CSRF token. */
-export async function signIn(app: Express, user: { username: string; password: string; id: number }): Promise<SignedIn> {
+export async function signIn(
+  app: Express,
+  user: { username: string; password: string; id: number },
+): Promise<SignedIn> {
   const agent = request.agent(app)
   const loginPage = await agent.get('/login')
   const res = await agent
@@ -96,7 +105,11 @@ export async function signIn(app: Express, user: { username: string; password: s
 }
 
 /** Creates a user with the roles and signs them in. */
-export async function signInAs(ctx: TestContext, roles: Role[], orgUnitId?: number | null): Promise<SignedIn> {
+export async function signInAs(
+  ctx: TestContext,
+  roles: Role[],
+  orgUnitId?: number | null,
+): Promise<SignedIn> {
   const user = await createUser(ctx.db, { roles, orgUnitId: orgUnitId ?? null })
   return signIn(ctx.app, user)
 }

@@ -21,7 +21,10 @@ export function adminRoutes({ db }: AppDeps): Router {
 
   const formOptions = async (req: Request) => ({
     roleOptions: roles.map((r) => ({ value: r, text: req.t(`roles.${r}`) })),
-    unitOptions: (await units.listUnits(db, { activeOnly: true })).map((u) => ({ value: u.id, text: `${u.symbol} – ${u.name}` })),
+    unitOptions: (await units.listUnits(db, { activeOnly: true })).map((u) => ({
+      value: u.id,
+      text: `${u.symbol} – ${u.name}`,
+    })),
   })
 
   router.get('/admin/users', permit('admin.users'), async (_req, res) => {
@@ -34,7 +37,10 @@ export function adminRoutes({ db }: AppDeps): Router {
 
   router.post('/admin/users', permit('admin.users'), async (req, res) => {
     const form = parseForm(userForm, req.body)
-    if (!form.ok) return res.status(422).render('admin/views/user-form', { ...form, ...(await formOptions(req)), mode: 'new' })
+    if (!form.ok)
+      return res
+        .status(422)
+        .render('admin/views/user-form', { ...form, ...(await formOptions(req)), mode: 'new' })
     const result = await admin.createUser(db, req.actor, form.data)
     if (!result.ok)
       return res.status(422).render('admin/views/user-form', {
@@ -43,7 +49,11 @@ export function adminRoutes({ db }: AppDeps): Router {
         ...(await formOptions(req)),
         mode: 'new',
       })
-    res.render('admin/views/temporary-password', { username: form.data.username, password: result.value.password, userId: result.value.id })
+    res.render('admin/views/temporary-password', {
+      username: form.data.username,
+      password: result.value.password,
+      userId: result.value.id,
+    })
   })
 
   router.get('/admin/users/:id', permit('admin.users'), async (req, res) => {
@@ -54,7 +64,12 @@ export function adminRoutes({ db }: AppDeps): Router {
       mode: 'edit',
       subject: user,
       sessions: await admin.activeSessionCount(db, user.id),
-      values: { displayName: user.display_name, email: user.email ?? '', roles: user.roles, orgUnitId: user.org_unit_id ?? '' },
+      values: {
+        displayName: user.display_name,
+        email: user.email ?? '',
+        roles: user.roles,
+        orgUnitId: user.org_unit_id ?? '',
+      },
     })
   })
 
@@ -123,7 +138,14 @@ export function adminRoutes({ db }: AppDeps): Router {
   router.post('/admin/units', permit('admin.units'), async (req, res) => {
     const form = parseForm(unitForm, req.body)
     const again = async (errors: typeof form.errors) =>
-      res.status(422).render('admin/views/unit-form', { values: form.values, errors, mode: 'new', parentOptions: await unitOptions() })
+      res
+        .status(422)
+        .render('admin/views/unit-form', {
+          values: form.values,
+          errors,
+          mode: 'new',
+          parentOptions: await unitOptions(),
+        })
     if (!form.ok) return again(form.errors)
     const result = await admin.createUnit(db, req.actor, form.data)
     if (!result.ok) return again([{ field: result.field, href: `#${result.field}`, key: result.key }])

@@ -20,7 +20,10 @@ export const userForm = z.object({
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
     z.email('admin.users.emailFormat').max(254, 'common.validation.tooLong').optional(),
   ),
-  roles: z.preprocess(toArray, z.array(z.enum(roles, 'admin.users.rolesRequired')).min(1, 'admin.users.rolesRequired')),
+  roles: z.preprocess(
+    toArray,
+    z.array(z.enum(roles, 'admin.users.rolesRequired')).min(1, 'admin.users.rolesRequired'),
+  ),
   orgUnitId: z.preprocess(
     (v) => (v === '' || v === undefined ? null : v),
     z.coerce.number('admin.users.unitInvalid').int().positive().nullable(),
@@ -39,12 +42,22 @@ export const unitForm = z.object({
     .max(20, 'common.validation.tooLong')
     // Case-sign rule: letters and digits with at least one letter, optional hyphenated sub-unit (DOMAIN.md §1).
     .regex(/^[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]+)?$/, 'admin.units.symbolFormat'),
-  name: z.string('admin.units.nameRequired').trim().min(1, 'admin.units.nameRequired').max(200, 'common.validation.tooLong'),
-  parentId: z.preprocess((v) => (v === '' || v === undefined ? null : v), z.coerce.number().int().positive().nullable()),
+  name: z
+    .string('admin.units.nameRequired')
+    .trim()
+    .min(1, 'admin.units.nameRequired')
+    .max(200, 'common.validation.tooLong'),
+  parentId: z.preprocess(
+    (v) => (v === '' || v === undefined ? null : v),
+    z.coerce.number().int().positive().nullable(),
+  ),
 })
 export type UnitInput = z.infer<typeof unitForm>
 
 export const mergeForm = z.object({
-  targetId: z.coerce.number('admin.units.mergeTargetRequired').int().positive('admin.units.mergeTargetRequired'),
+  targetId: z.coerce
+    .number('admin.units.mergeTargetRequired')
+    .int()
+    .positive('admin.units.mergeTargetRequired'),
   note: optionalText(500),
 })

@@ -14,7 +14,9 @@ export interface OrgUnitRow {
 const columns = ['id', 'symbol', 'name', 'parent_id', 'status', 'merged_into_id', 'created_at', 'closed_at']
 
 export async function listUnits(db: Db, opts: { activeOnly?: boolean } = {}): Promise<OrgUnitRow[]> {
-  const q = db('org_units').select(columns).orderBy([{ column: 'status' }, { column: 'symbol' }])
+  const q = db('org_units')
+    .select(columns)
+    .orderBy([{ column: 'status' }, { column: 'symbol' }])
   if (opts.activeOnly) q.where({ status: 'active' })
   return q
 }
@@ -24,7 +26,10 @@ export async function findUnit(db: Db, id: number): Promise<OrgUnitRow | undefin
 }
 
 export async function findActiveUnitBySymbol(db: Db, symbol: string): Promise<OrgUnitRow | undefined> {
-  return db('org_units').whereRaw('upper(symbol) = upper(?)', [symbol]).andWhere({ status: 'active' }).first(columns)
+  return db('org_units')
+    .whereRaw('upper(symbol) = upper(?)', [symbol])
+    .andWhere({ status: 'active' })
+    .first(columns)
 }
 
 /** Every unit that ever used the symbol, newest first: old case references still resolve. */
@@ -39,20 +44,35 @@ export async function unitsEverNamed(db: Db, symbol: string): Promise<OrgUnitRow
     .orderBy('org_units.created_at', 'desc')
 }
 
-export async function insertUnit(db: Db, u: { symbol: string; name: string; parentId?: number | null }): Promise<number> {
+export async function insertUnit(
+  db: Db,
+  u: { symbol: string; name: string; parentId?: number | null },
+): Promise<number> {
   const [row] = await db('org_units')
     .insert({ symbol: u.symbol, name: u.name, parent_id: u.parentId ?? null })
     .returning('id')
   return Number(row.id)
 }
 
-export async function updateUnit(db: Db, id: number, fields: Partial<Record<keyof OrgUnitRow, unknown>>): Promise<void> {
+export async function updateUnit(
+  db: Db,
+  id: number,
+  fields: Partial<Record<keyof OrgUnitRow, unknown>>,
+): Promise<void> {
   await db('org_units').where({ id }).update(fields)
 }
 
 export async function addUnitHistory(
   db: Db,
-  h: { unitId: number; change: string; oldSymbol?: string; oldName?: string; newSymbol?: string; newName?: string; by: number | null },
+  h: {
+    unitId: number
+    change: string
+    oldSymbol?: string
+    oldName?: string
+    newSymbol?: string
+    newName?: string
+    by: number | null
+  },
 ): Promise<void> {
   await db('org_unit_history').insert({
     org_unit_id: h.unitId,
@@ -70,5 +90,13 @@ export async function unitHistory(db: Db, unitId: number) {
     .leftJoin('users as u', 'u.id', 'h.changed_by')
     .where('h.org_unit_id', unitId)
     .orderBy('h.changed_at', 'desc')
-    .select('h.change', 'h.old_symbol', 'h.old_name', 'h.new_symbol', 'h.new_name', 'h.changed_at', 'u.display_name as changed_by_name')
+    .select(
+      'h.change',
+      'h.old_symbol',
+      'h.old_name',
+      'h.new_symbol',
+      'h.new_name',
+      'h.changed_at',
+      'u.display_name as changed_by_name',
+    )
 }

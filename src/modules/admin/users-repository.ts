@@ -58,7 +58,9 @@ export async function countUsers(db: Db): Promise<number> {
 }
 
 export async function listUsers(db: Db): Promise<UserRow[]> {
-  return base(db).orderBy([{ column: 'u.active', order: 'desc' }, { column: 'u.username' }]).select(columns)
+  return base(db)
+    .orderBy([{ column: 'u.active', order: 'desc' }, { column: 'u.username' }])
+    .select(columns)
 }
 
 export interface NewUser {

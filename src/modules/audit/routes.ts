@@ -11,7 +11,14 @@ import { flash } from '../../shared/http/flash.js'
 import { HttpError } from '../../shared/http/errors.js'
 
 const filters = z.object({
-  action: z.preprocess(emptyToUndefined, z.string().max(100).regex(/^[\w.]+$/).optional()),
+  action: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .max(100)
+      .regex(/^[\w.]+$/)
+      .optional(),
+  ),
   actor: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().optional()),
   entityType: z.preprocess(emptyToUndefined, z.string().max(50).regex(/^\w+$/).optional()),
   entityId: z.preprocess(emptyToUndefined, z.string().max(100).optional()),
@@ -66,24 +73,56 @@ export function auditRoutes({ db, config }: AppDeps): Router {
     const parsed = filters.safeParse(req.query)
     if (!parsed.success) throw new HttpError(400)
     const rows = await query(parsed.data).orderBy('id', 'desc').limit(50_000)
-    await recordAudit(db, req.actor, { action: 'audit.exported', details: { criteria: parsed.data, rows: rows.length } })
+    await recordAudit(db, req.actor, {
+      action: 'audit.exported',
+      details: { criteria: parsed.data, rows: rows.length },
+    })
     sendCsv(
       res,
       'audit-log.csv',
-      ['id', 'at', 'actor_id', 'actor_name', 'actor_unit', 'action', 'entity_type', 'entity_id', 'details', 'ip', 'request_id'],
-      rows.map((r) => [r.id, r.at, r.actor_id, r.actor_name, r.actor_unit, r.action, r.entity_type, r.entity_id, JSON.stringify(r.details), r.ip, r.request_id]),
+      [
+        'id',
+        'at',
+        'actor_id',
+        'actor_name',
+        'actor_unit',
+        'action',
+        'entity_type',
+        'entity_id',
+        'details',
+        'ip',
+        'request_id',
+      ],
+      rows.map((r) => [
+        r.id,
+        r.at,
+        r.actor_id,
+        r.actor_name,
+        r.actor_unit,
+        r.action,
+        r.entity_type,
+        r.entity_id,
+        JSON.stringify(r.details),
+        r.ip,
+        r.request_id,
+      ]),
     )
   })
 
   router.get('/audit/integrity', permit('audit.read'), async (req, res) => {
     const result = await verifyAuditChain(db, paths)
-    await recordAudit(db, req.actor, { action: 'audit.verified', details: { ok: result.ok, rows: result.rows } })
+    await recordAudit(db, req.actor, {
+      action: 'audit.verified',
+      details: { ok: result.ok, rows: result.rows },
+    })
     res.render('audit/views/integrity', { result })
   })
 
   router.post('/audit/checkpoint', permit('audit.read'), async (req, res) => {
     const checkpoint = await writeCheckpoint(db, paths)
-    flash(req, 'success', checkpoint ? 'audit.checkpointWritten' : 'audit.checkpointUpToDate', { seq: checkpoint?.seq ?? 0 })
+    flash(req, 'success', checkpoint ? 'audit.checkpointWritten' : 'audit.checkpointUpToDate', {
+      seq: checkpoint?.seq ?? 0,
+    })
     res.redirect(303, '/audit/integrity')
   })
 

@@ -51,7 +51,9 @@ export function authRoutes(deps: AppDeps): Router {
       }
       const proceed = async () => {
         if (user.totp_enabled_at) {
-          await new Promise<void>((resolve, reject) => req.session.regenerate((e) => (e ? reject(e) : resolve())))
+          await new Promise<void>((resolve, reject) =>
+            req.session.regenerate((e) => (e ? reject(e) : resolve())),
+          )
           req.session.pendingMfa = { userId: user.id, next: target, createdAt: Date.now() }
           return res.redirect(303, '/login/second-factor')
         }
@@ -78,7 +80,11 @@ export function authRoutes(deps: AppDeps): Router {
     const form = parseForm(secondFactorForm, req.body)
     if (!form.ok) return res.status(422).render('auth/views/second-factor', form)
     const address = req.ip ?? 'unknown'
-    const result = await auth.checkSecondFactor(db, config, { userId: pending.userId, code: form.data.code, address })
+    const result = await auth.checkSecondFactor(db, config, {
+      userId: pending.userId,
+      code: form.data.code,
+      address,
+    })
     if (!result.ok) {
       const key = result.reason === 'addressThrottled' ? 'auth.login.throttled' : 'auth.totp.codeWrong'
       return res.status(401).render('auth/views/second-factor', { errors: [fieldError('code', key)] })
@@ -94,7 +100,11 @@ export function authRoutes(deps: AppDeps): Router {
     req.logout((err) => {
       if (err) return next(err)
       req.session.destroy(async () => {
-        await recordAudit(db, actor, { action: 'auth.loggedOut', entityType: 'user', entityId: actor.id ?? undefined })
+        await recordAudit(db, actor, {
+          action: 'auth.loggedOut',
+          entityType: 'user',
+          entityId: actor.id ?? undefined,
+        })
         res.clearCookie(res.locals.sessionCookieName as string, { path: '/' })
         res.redirect(303, '/login')
       })
@@ -114,9 +124,17 @@ export function authRoutes(deps: AppDeps): Router {
     const render = (errors: FieldError[]) =>
       res.status(422).render('auth/views/setup', { token, values: form.values, errors })
     if (!form.ok) return render(form.errors)
-    const problem = passwordProblem(form.data.newPassword, { username: form.data.username, hasSecondFactor: false })
+    const problem = passwordProblem(form.data.newPassword, {
+      username: form.data.username,
+      hasSecondFactor: false,
+    })
     if (problem) return render([fieldError('newPassword', `auth.password.${problem}`)])
-    const user = await auth.createFirstAdministrator(db, { ...form.data, password: form.data.newPassword, token, address: req.ip ?? '' })
+    const user = await auth.createFirstAdministrator(db, {
+      ...form.data,
+      password: form.data.newPassword,
+      token,
+      address: req.ip ?? '',
+    })
     if (!user) throw new HttpError(404)
     await logIn(req, user)
     flash(req, 'success', 'auth.setup.done')
@@ -137,7 +155,8 @@ export function authRoutes(deps: AppDeps): Router {
       newPassword: form.data.newPassword,
       keepSessionId: req.sessionID,
     })
-    if (!result.ok) return res.status(422).render('auth/views/password', { errors: [fieldError(result.field, result.key)] })
+    if (!result.ok)
+      return res.status(422).render('auth/views/password', { errors: [fieldError(result.field, result.key)] })
     flash(req, 'success', 'auth.password.changed')
     res.redirect(303, '/')
   })
@@ -145,7 +164,9 @@ export function authRoutes(deps: AppDeps): Router {
   router.get('/account/second-factor', permit('account'), async (req, res) => {
     const user = req.user!
     if (user.totpEnabled) {
-      return res.render('auth/views/second-factor-status', { remaining: await auth.remainingRecoveryCodes(db, user.id) })
+      return res.render('auth/views/second-factor-status', {
+        remaining: await auth.remainingRecoveryCodes(db, user.id),
+      })
     }
     const secret = newTotpSecret()
     res.render('auth/views/enrol', { secret, qrSvg: await totpQrSvg(secret, user.username) })
@@ -153,13 +174,20 @@ export function authRoutes(deps: AppDeps): Router {
 
   router.post('/account/second-factor', permit('account'), async (req, res) => {
     const user = req.user!
-    const secret = typeof req.body.secret === 'string' && /^[A-Z2-7]{32}$/.test(req.body.secret) ? req.body.secret : null
+    const secret =
+      typeof req.body.secret === 'string' && /^[A-Z2-7]{32}$/.test(req.body.secret) ? req.body.secret : null
     if (!secret || user.totpEnabled) throw new HttpError(400)
     const form = parseForm(enrolForm, req.body)
     const again = async (errors: FieldError[]) =>
-      res.status(422).render('auth/views/enrol', { secret, qrSvg: await totpQrSvg(secret, user.username), errors })
+      res
+        .status(422)
+        .render('auth/views/enrol', { secret, qrSvg: await totpQrSvg(secret, user.username), errors })
     if (!form.ok) return again(form.errors)
-    const result = await auth.enableSecondFactor(db, config, req.actor, { userId: user.id, secret, ...form.data })
+    const result = await auth.enableSecondFactor(db, config, req.actor, {
+      userId: user.id,
+      secret,
+      ...form.data,
+    })
     if (!result.ok) return again([fieldError(result.field, result.key)])
     res.render('auth/views/recovery-codes', { codes: result.recoveryCodes })
   })
@@ -170,16 +198,25 @@ export function authRoutes(deps: AppDeps): Router {
     if (!form.ok) return res.status(422).render('auth/views/second-factor-status', { ...form, remaining })
     const result = await auth.regenerateRecoveryCodes(db, req.actor, { userId: req.user!.id, ...form.data })
     if (!result.ok)
-      return res.status(422).render('auth/views/second-factor-status', { remaining, errors: [fieldError(result.field, result.key)] })
+      return res
+        .status(422)
+        .render('auth/views/second-factor-status', {
+          remaining,
+          errors: [fieldError(result.field, result.key)],
+        })
     res.render('auth/views/recovery-codes', { codes: result.recoveryCodes })
   })
 
   router.post('/language', publicRoute, (req, res) => {
     const lang = req.body.lang === 'en' ? 'en' : 'pl'
-    res.cookie('bok_lang', lang, { httpOnly: true, sameSite: 'lax', secure: config.cookieSecure, maxAge: 365 * 86400_000 })
+    res.cookie('bok_lang', lang, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.cookieSecure,
+      maxAge: 365 * 86400_000,
+    })
     res.redirect(303, safeLocalPath(req.body.back))
   })
 
   return router
 }
-

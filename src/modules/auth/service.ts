@@ -2,7 +2,12 @@ import crypto from 'node:crypto'
 import type { Knex } from 'knex'
 import type { Config } from '../../config.js'
 import { recordAudit, type Actor } from '../../shared/audit/audit.js'
-import { dummyPasswordHash, hashPassword, passwordProblem, verifyPassword } from '../../shared/auth/passwords.js'
+import {
+  dummyPasswordHash,
+  hashPassword,
+  passwordProblem,
+  verifyPassword,
+} from '../../shared/auth/passwords.js'
 import { hashRecoveryCode, matchTotp, newRecoveryCodes } from '../../shared/auth/totp.js'
 import { sealer } from '../../shared/auth/secret-box.js'
 import { endUserSessions } from '../../shared/auth/session-store.js'
@@ -35,7 +40,13 @@ async function addressThrottled(db: Knex, config: Config, address: string): Prom
   return Number(row?.count ?? 0) >= config.LOGIN_MAX_FAILURES_PER_ADDRESS
 }
 
-async function recordFailure(db: Knex, config: Config, user: UserRow | undefined, address: string, username: string) {
+async function recordFailure(
+  db: Knex,
+  config: Config,
+  user: UserRow | undefined,
+  address: string,
+  username: string,
+) {
   await db.transaction(async (trx) => {
     await trx('login_failures').insert({ address })
     if (user) {
@@ -46,18 +57,26 @@ async function recordFailure(db: Knex, config: Config, user: UserRow | undefined
         ...(lock ? { locked_until: new Date(Date.now() + config.LOGIN_LOCK_MINUTES * 60_000) } : {}),
       })
       if (lock)
-        await recordAudit(trx, { id: null, name: 'system', unit: null, ip: address }, {
-          action: 'auth.accountLocked',
-          entityType: 'user',
-          entityId: user.id,
-        })
+        await recordAudit(
+          trx,
+          { id: null, name: 'system', unit: null, ip: address },
+          {
+            action: 'auth.accountLocked',
+            entityType: 'user',
+            entityId: user.id,
+          },
+        )
     }
-    await recordAudit(trx, { id: null, name: 'anonymous', unit: null, ip: address }, {
-      action: 'auth.loginFailed',
-      entityType: 'user',
-      ...(user ? { entityId: user.id } : {}),
-      details: { username: username.slice(0, 64) },
-    })
+    await recordAudit(
+      trx,
+      { id: null, name: 'anonymous', unit: null, ip: address },
+      {
+        action: 'auth.loginFailed',
+        entityType: 'user',
+        ...(user ? { entityId: user.id } : {}),
+        details: { username: username.slice(0, 64) },
+      },
+    )
   })
 }
 
@@ -78,7 +97,8 @@ export async function checkCredentials(
     await recordFailure(db, config, user, input.address, input.username)
     return { ok: false, reason: 'invalid' }
   }
-  if (user.failed_logins > 0 || user.locked_until) await updateUser(db, user.id, { failed_logins: 0, locked_until: null })
+  if (user.failed_logins > 0 || user.locked_until)
+    await updateUser(db, user.id, { failed_logins: 0, locked_until: null })
   return { ok: true, user }
 }
 
@@ -104,7 +124,11 @@ export async function checkSecondFactor(
       .whereNull('used_at')
       .update({ used_at: new Date() })
     if (used === 1) {
-      await recordAudit(db, actorFor(user, input.address), { action: 'auth.recoveryCodeUsed', entityType: 'user', entityId: user.id })
+      await recordAudit(db, actorFor(user, input.address), {
+        action: 'auth.recoveryCodeUsed',
+        entityType: 'user',
+        entityId: user.id,
+      })
       return { ok: true, user, usedRecoveryCode: true }
     }
   }
@@ -112,7 +136,12 @@ export async function checkSecondFactor(
   return { ok: false, reason: 'invalid' }
 }
 
-export async function recordLogin(db: Knex, user: UserRow, address: string, method: 'password' | 'password+totp') {
+export async function recordLogin(
+  db: Knex,
+  user: UserRow,
+  address: string,
+  method: 'password' | 'password+totp',
+) {
   await db.transaction(async (trx) => {
     await updateUser(trx, user.id, { last_login_at: new Date() })
     await recordAudit(trx, actorFor(user, address), {
@@ -134,7 +163,10 @@ export async function issueSetupToken(db: Knex): Promise<string | null> {
   const token = crypto.randomBytes(24).toString('base64url')
   await db.transaction(async (trx) => {
     await trx('setup_tokens').whereNull('used_at').del()
-    await trx('setup_tokens').insert({ token_hash: tokenHash(token), expires_at: new Date(Date.now() + 24 * 3600_000) })
+    await trx('setup_tokens').insert({
+      token_hash: tokenHash(token),
+      expires_at: new Date(Date.now() + 24 * 3600_000),
+    })
   })
   return token
 }
@@ -172,12 +204,16 @@ export async function createFirstAdministrator(
       orgUnitId: null,
       mustChangePassword: false,
     })
-    await recordAudit(trx, { id, name: input.displayName, unit: null, ip: input.address }, {
-      action: 'admin.userCreated',
-      entityType: 'user',
-      entityId: id,
-      details: { after: { username: input.username, roles: ['admin'] }, via: 'setup-link' },
-    })
+    await recordAudit(
+      trx,
+      { id, name: input.displayName, unit: null, ip: input.address },
+      {
+        action: 'admin.userCreated',
+        entityType: 'user',
+        entityId: id,
+        details: { after: { username: input.username, roles: ['admin'] }, via: 'setup-link' },
+      },
+    )
     return (await findUserById(trx, id)) ?? null
   })
 }
@@ -195,7 +231,10 @@ export async function changeOwnPassword(
   if (!user) return { ok: false, field: 'currentPassword', key: 'auth.password.currentWrong' }
   if (!(await verifyPassword(user.password_hash, input.currentPassword)))
     return { ok: false, field: 'currentPassword', key: 'auth.password.currentWrong' }
-  const problem = passwordProblem(input.newPassword, { username: user.username, hasSecondFactor: !!user.totp_enabled_at })
+  const problem = passwordProblem(input.newPassword, {
+    username: user.username,
+    hasSecondFactor: !!user.totp_enabled_at,
+  })
   if (problem) return { ok: false, field: 'newPassword', key: `auth.password.${problem}` }
   if (await verifyPassword(user.password_hash, input.newPassword))
     return { ok: false, field: 'newPassword', key: 'auth.password.sameAsOld' }
@@ -228,8 +267,14 @@ export async function enableSecondFactor(
       totp_last_step: step,
     })
     await trx('recovery_codes').where({ user_id: user.id }).del()
-    await trx('recovery_codes').insert(codes.map((c) => ({ user_id: user.id, code_hash: hashRecoveryCode(c) })))
-    await recordAudit(trx, actor, { action: 'auth.secondFactorEnabled', entityType: 'user', entityId: user.id })
+    await trx('recovery_codes').insert(
+      codes.map((c) => ({ user_id: user.id, code_hash: hashRecoveryCode(c) })),
+    )
+    await recordAudit(trx, actor, {
+      action: 'auth.secondFactorEnabled',
+      entityType: 'user',
+      entityId: user.id,
+    })
   })
   return { ok: true, recoveryCodes: codes }
 }
@@ -245,8 +290,14 @@ export async function regenerateRecoveryCodes(
   const codes = newRecoveryCodes()
   await db.transaction(async (trx) => {
     await trx('recovery_codes').where({ user_id: user.id }).del()
-    await trx('recovery_codes').insert(codes.map((c) => ({ user_id: user.id, code_hash: hashRecoveryCode(c) })))
-    await recordAudit(trx, actor, { action: 'auth.recoveryCodesRegenerated', entityType: 'user', entityId: user.id })
+    await trx('recovery_codes').insert(
+      codes.map((c) => ({ user_id: user.id, code_hash: hashRecoveryCode(c) })),
+    )
+    await recordAudit(trx, actor, {
+      action: 'auth.recoveryCodesRegenerated',
+      entityType: 'user',
+      entityId: user.id,
+    })
   })
   return { ok: true, recoveryCodes: codes }
 }

@@ -25,12 +25,16 @@ function loadPrivateKey(keyFile: string): crypto.KeyObject {
   if (!fs.existsSync(keyFile)) {
     const { privateKey } = crypto.generateKeyPairSync('ed25519')
     fs.mkdirSync(path.dirname(keyFile), { recursive: true })
-    fs.writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' })
+    fs.writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), {
+      mode: 0o600,
+      flag: 'wx',
+    })
   }
   return crypto.createPrivateKey(fs.readFileSync(keyFile))
 }
 
-const signedText = (c: Pick<Checkpoint, 'seq' | 'hash' | 'at'>) => `bok-audit-checkpoint:${c.seq}:${c.hash}:${c.at}`
+const signedText = (c: Pick<Checkpoint, 'seq' | 'hash' | 'at'>) =>
+  `bok-audit-checkpoint:${c.seq}:${c.hash}:${c.at}`
 
 export function readCheckpoints(paths: CheckpointPaths): Checkpoint[] {
   const file = path.join(paths.checkpointDir, fileName)
@@ -55,9 +59,13 @@ export async function writeCheckpoint(db: Db, paths: CheckpointPaths): Promise<C
   const last = readCheckpoints(paths).at(-1)
   if (last && last.seq === seq && last.hash === head.hash) return null
   const body = { seq, hash: head.hash as string, at: new Date().toISOString() }
-  const sig = crypto.sign(null, Buffer.from(signedText(body)), loadPrivateKey(paths.signingKeyFile)).toString('base64')
+  const sig = crypto
+    .sign(null, Buffer.from(signedText(body)), loadPrivateKey(paths.signingKeyFile))
+    .toString('base64')
   const checkpoint = { ...body, sig }
   fs.mkdirSync(paths.checkpointDir, { recursive: true })
-  fs.appendFileSync(path.join(paths.checkpointDir, fileName), JSON.stringify(checkpoint) + '\n', { mode: 0o600 })
+  fs.appendFileSync(path.join(paths.checkpointDir, fileName), JSON.stringify(checkpoint) + '\n', {
+    mode: 0o600,
+  })
   return checkpoint
 }

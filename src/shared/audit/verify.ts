@@ -67,7 +67,8 @@ export async function verifyAuditChain(db: Db, paths: CheckpointPaths): Promise<
         ip: row.ip,
         request_id: row.request_id,
       }
-      if (rowHash(prev, content) !== row.hash) return fail(id, 'content does not match its hash (row altered)')
+      if (rowHash(prev, content) !== row.hash)
+        return fail(id, 'content does not match its hash (row altered)')
       prev = row.hash
       if (wanted.has(id)) hashAt.set(id, row.hash)
       expectedId += 1
@@ -76,13 +77,17 @@ export async function verifyAuditChain(db: Db, paths: CheckpointPaths): Promise<
   const last = expectedId - 1
 
   const head = await db('audit_head').where({ id: 1 }).first('seq', 'hash')
-  if (Number(head.seq) !== last) return fail(last + 1, `the chain ends at row ${last} but its head says ${head.seq}`)
+  if (Number(head.seq) !== last)
+    return fail(last + 1, `the chain ends at row ${last} but its head says ${head.seq}`)
   if (head.hash !== prev) return fail(last, 'the chain head hash does not match the last row')
 
   for (const c of checkpoints) {
-    if (!checkpointSignatureValid(paths, c)) return fail(c.seq, `checkpoint for row ${c.seq} has a bad signature`)
-    if (c.seq > last) return fail(last + 1, `signed checkpoint covers row ${c.seq} but the log ends at ${last} (truncated)`)
-    if (hashAt.get(c.seq) !== c.hash) return fail(c.seq, `row ${c.seq} differs from its signed checkpoint (chain rewritten)`)
+    if (!checkpointSignatureValid(paths, c))
+      return fail(c.seq, `checkpoint for row ${c.seq} has a bad signature`)
+    if (c.seq > last)
+      return fail(last + 1, `signed checkpoint covers row ${c.seq} but the log ends at ${last} (truncated)`)
+    if (hashAt.get(c.seq) !== c.hash)
+      return fail(c.seq, `row ${c.seq} differs from its signed checkpoint (chain rewritten)`)
   }
   return { ok: true, rows: last, checkpoints: checkpoints.length }
 }

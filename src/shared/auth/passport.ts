@@ -17,7 +17,9 @@ export function createPassport(db: Knex, config: Config): PassportStatic {
     new LocalStrategy({ passReqToCallback: true }, (req, username, password, done) => {
       checkCredentials(db, config, { username, password, address: req.ip ?? 'unknown' }).then(
         (result) =>
-          result.ok ? done(null, result.user as unknown as Express.User) : done(null, false, { message: result.reason }),
+          result.ok
+            ? done(null, result.user as unknown as Express.User)
+            : done(null, false, { message: result.reason }),
         (err) => done(err),
       )
     }),

@@ -48,7 +48,10 @@ export type PasswordProblem = 'tooShort' | 'tooLong' | 'common' | 'containsUsern
  * NIST SP 800-63B rules: a minimum length (15 without a second factor, 8 with one), long passphrases
  * accepted, no composition rules, and a check against a local list of common and breached passwords.
  */
-export function passwordProblem(password: string, opts: { username?: string; hasSecondFactor: boolean }): PasswordProblem | null {
+export function passwordProblem(
+  password: string,
+  opts: { username?: string; hasSecondFactor: boolean },
+): PasswordProblem | null {
   const min = opts.hasSecondFactor ? 8 : 15
   const length = [...password].length
   if (length < min) return 'tooShort'
@@ -58,7 +61,8 @@ export function passwordProblem(password: string, opts: { username?: string; has
   if (blocklist.has(lower) || blocklist.has(squashed)) return 'common'
   const lettersOnly = lower.replace(/[^a-z]/g, '')
   if (lettersOnly && contextWords.some((w) => lettersOnly.replaceAll(w, '') === '')) return 'common'
-  if (opts.username && opts.username.length >= 3 && lower.includes(opts.username.toLowerCase())) return 'containsUsername'
+  if (opts.username && opts.username.length >= 3 && lower.includes(opts.username.toLowerCase()))
+    return 'containsUsername'
   if (new Set(password).size <= 2) return 'repetitive'
   return null
 }

@@ -27,7 +27,10 @@ export class KnexSessionStore extends session.Store {
       .where({ sid })
       .andWhere('expires_at', '>', new Date())
       .first('sess')
-      .then((row) => cb(null, row ? (typeof row.sess === 'string' ? JSON.parse(row.sess) : row.sess) : null), cb)
+      .then(
+        (row) => cb(null, row ? (typeof row.sess === 'string' ? JSON.parse(row.sess) : row.sess) : null),
+        cb,
+      )
   }
 
   override set(sid: string, sess: session.SessionData, cb?: Callback): void {
@@ -36,7 +39,10 @@ export class KnexSessionStore extends session.Store {
       .insert({ sid, sess: JSON.stringify(sess), user_id: userId, expires_at: this.expiry(sess) })
       .onConflict('sid')
       .merge(['sess', 'user_id', 'expires_at'])
-      .then(() => cb?.(), (err) => cb?.(err))
+      .then(
+        () => cb?.(),
+        (err) => cb?.(err),
+      )
   }
 
   /** Extends the idle deadline; writes only when it moved by more than a minute, to spare the database. */
@@ -46,14 +52,20 @@ export class KnexSessionStore extends session.Store {
       .where({ sid })
       .andWhere('expires_at', '<', new Date(expires.getTime() - 60_000))
       .update({ expires_at: expires })
-      .then(() => cb?.(), (err) => cb?.(err))
+      .then(
+        () => cb?.(),
+        (err) => cb?.(err),
+      )
   }
 
   override destroy(sid: string, cb?: Callback): void {
     this.knex('sessions')
       .where({ sid })
       .del()
-      .then(() => cb?.(), (err) => cb?.(err))
+      .then(
+        () => cb?.(),
+        (err) => cb?.(err),
+      )
   }
 }
 

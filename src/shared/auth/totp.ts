@@ -32,7 +32,12 @@ export async function totpQrSvg(secret: string, username: string): Promise<strin
  * Checks a code within ±1 step of clock drift. Returns the time step it matched, which the caller
  * stores so the same code cannot be used twice.
  */
-export function matchTotp(secret: string, code: string, lastStep: number | null, now = Date.now()): number | null {
+export function matchTotp(
+  secret: string,
+  code: string,
+  lastStep: number | null,
+  now = Date.now(),
+): number | null {
   const token = code.replace(/\s/g, '')
   if (!/^\d{6}$/.test(token)) return null
   const delta = totp(secret).validate({ token, window: 1, timestamp: now })
@@ -51,7 +56,10 @@ const recoveryAlphabet = 'abcdefghjkmnpqrstuvwxyz23456789'
 /** Ten one-time recovery codes like `k7m2-q9xp-4d`, each with 50+ bits of entropy. */
 export function newRecoveryCodes(count = 10): string[] {
   return Array.from({ length: count }, () => {
-    const chars = Array.from(crypto.randomBytes(10), (b) => recoveryAlphabet[b % recoveryAlphabet.length]).join('')
+    const chars = Array.from(
+      crypto.randomBytes(10),
+      (b) => recoveryAlphabet[b % recoveryAlphabet.length],
+    ).join('')
     return `${chars.slice(0, 4)}-${chars.slice(4, 8)}-${chars.slice(8, 10)}`
   })
 }

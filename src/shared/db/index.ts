@@ -45,7 +45,10 @@ export function knexForPostgres(connectionString: string, poolMax = 10): Knex {
       max: poolMax,
       // A restarted server leaves dead connections behind: an error handler keeps the process alive,
       // and the pool discards the broken client so the next request gets a fresh one.
-      afterCreate: (conn: { on(event: string, cb: (err: Error) => void): void }, done: (err: Error | null, c: unknown) => void) => {
+      afterCreate: (
+        conn: { on(event: string, cb: (err: Error) => void): void },
+        done: (err: Error | null, c: unknown) => void,
+      ) => {
         conn.on('error', () => {})
         done(null, conn)
       },

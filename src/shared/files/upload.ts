@@ -18,7 +18,10 @@ export const documentTypes = ['application/pdf', 'image/jpeg', 'image/png', 'ima
 /** A file name safe to show and to put in Content-Disposition: no path, no control characters. */
 export function cleanFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? ''
-  const cleaned = base.replace(/[\u0000-\u001f\u007f"<>|:*?]/g, '').trim().slice(0, 200)
+  const cleaned = base
+    .replace(/[\u0000-\u001f\u007f"<>|:*?]/g, '')
+    .trim()
+    .slice(0, 200)
   return cleaned === '' || cleaned === '.' || cleaned === '..' ? 'plik' : cleaned
 }
 
@@ -49,7 +52,12 @@ export function acceptFiles(
             : err.code === 'LIMIT_FILE_COUNT' || err.code === 'LIMIT_UNEXPECTED_FILE'
               ? 'files.tooMany'
               : 'files.invalid'
-        req.uploadErrors.push({ field, href: `#${field}`, key, params: { max: Math.round(opts.maxBytes / 1048576) } })
+        req.uploadErrors.push({
+          field,
+          href: `#${field}`,
+          key,
+          params: { max: Math.round(opts.maxBytes / 1048576) },
+        })
         return next()
       }
       next(err)
@@ -90,6 +98,9 @@ export function acceptFiles(
 /** RFC 6266 Content-Disposition with an ASCII fallback and the UTF-8 name. */
 export function contentDisposition(kind: 'inline' | 'attachment', name: string): string {
   const clean = cleanFileName(name)
-  const ascii = clean.normalize('NFKD').replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
+  const ascii = clean
+    .normalize('NFKD')
+    .replace(/[^\x20-\x7e]/g, '_')
+    .replace(/["\\]/g, '_')
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(clean)}`
 }

@@ -95,7 +95,8 @@ export function pageOf<T extends Record<string, unknown>>(
   const hasNext = rows.length > list.limit
   const shown = hasNext ? rows.slice(0, list.limit) : rows
   const params = new URLSearchParams()
-  for (const [k, v] of Object.entries(query)) if (k !== 'after' && typeof v === 'string' && v !== '') params.set(k, v)
+  for (const [k, v] of Object.entries(query))
+    if (k !== 'after' && typeof v === 'string' && v !== '') params.set(k, v)
   const first = params.toString()
   const last = shown.at(-1)
   if (last) params.set('after', encodeCursor(cursorOf(last)))

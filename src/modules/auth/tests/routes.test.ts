@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import request from 'supertest'
-import { createTestApp, createUser, csrfFrom, signIn, type TestContext } from '../../../../tests/helpers/app.js'
+import {
+  createTestApp,
+  createUser,
+  csrfFrom,
+  signIn,
+  type TestContext,
+} from '../../../../tests/helpers/app.js'
 import { currentTotpCode } from '../../../shared/auth/totp.js'
 import { issueSetupToken } from '../service.js'
 
@@ -20,17 +26,26 @@ describe('first administrator set-up link', () => {
     const weak = await agent
       .post(`/setup/${token}`)
       .type('form')
-      .send({ _csrf: csrfFrom(page.text), username: 'admin', displayName: 'Anna Admin', newPassword: 'short', confirmPassword: 'short' })
+      .send({
+        _csrf: csrfFrom(page.text),
+        username: 'admin',
+        displayName: 'Anna Admin',
+        newPassword: 'short',
+        confirmPassword: 'short',
+      })
     expect(weak.status).toBe(422)
     expect(weak.text).toContain('Hasło jest za krótkie')
     expect(weak.text).toContain('value="Anna Admin"')
-    const ok = await agent.post(`/setup/${token}`).type('form').send({
-      _csrf: csrfFrom(page.text),
-      username: 'admin',
-      displayName: 'Anna Admin',
-      newPassword: 'zielone jabłka spadają jesienią',
-      confirmPassword: 'zielone jabłka spadają jesienią',
-    })
+    const ok = await agent
+      .post(`/setup/${token}`)
+      .type('form')
+      .send({
+        _csrf: csrfFrom(page.text),
+        username: 'admin',
+        displayName: 'Anna Admin',
+        newPassword: 'zielone jabłka spadają jesienią',
+        confirmPassword: 'zielone jabłka spadają jesienią',
+      })
     expect(ok.status).toBe(303)
     const home = await agent.get('/')
     expect(home.text).toContain('Anna Admin')
@@ -46,7 +61,10 @@ describe('login', () => {
     const page = await agent.get('/login')
     const before = /bok\.sid=([^;]+)/.exec(String(page.headers['set-cookie']))?.[1]
     expect(before).toBeTruthy()
-    const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), username: user.username, password: user.password })
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), username: user.username, password: user.password })
     const after = /bok\.sid=([^;]+)/.exec(String(res.headers['set-cookie']))?.[1]
     expect(res.status).toBe(303)
     expect(after).toBeTruthy()
@@ -58,8 +76,14 @@ describe('login', () => {
     const agent = request.agent(ctx.app)
     const page = await agent.get('/login')
     const csrf = csrfFrom(page.text)
-    const wrong = await agent.post('/login').type('form').send({ _csrf: csrf, username: user.username, password: 'not the password at all' })
-    const unknown = await agent.post('/login').type('form').send({ _csrf: csrf, username: 'nobody-here', password: 'not the password at all' })
+    const wrong = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrf, username: user.username, password: 'not the password at all' })
+    const unknown = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrf, username: 'nobody-here', password: 'not the password at all' })
     expect(wrong.status).toBe(401)
     expect(unknown.status).toBe(401)
     const msg = (html: string) => /class="field-error">([\s\S]*?)<\/p>/.exec(html)?.[1]
@@ -72,13 +96,22 @@ describe('login', () => {
     const agent = request.agent(ctx.app)
     const csrf = csrfFrom((await agent.get('/login')).text)
     for (let i = 0; i < ctx.config.LOGIN_MAX_FAILURES_PER_ACCOUNT; i++) {
-      await agent.post('/login').type('form').send({ _csrf: csrf, username: user.username, password: `wrong password ${i}` })
+      await agent
+        .post('/login')
+        .type('form')
+        .send({ _csrf: csrf, username: user.username, password: `wrong password ${i}` })
     }
-    const right = await agent.post('/login').type('form').send({ _csrf: csrf, username: user.username, password: user.password })
+    const right = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrf, username: user.username, password: user.password })
     expect(right.status).toBe(401)
     const row = await ctx.db('users').where({ id: user.id }).first('locked_until')
     expect(row.locked_until.getTime()).toBeGreaterThan(Date.now())
-    const locked = await ctx.db('audit_log').where({ action: 'auth.accountLocked', entity_id: String(user.id) }).first('id')
+    const locked = await ctx
+      .db('audit_log')
+      .where({ action: 'auth.accountLocked', entity_id: String(user.id) })
+      .first('id')
     expect(locked).toBeTruthy()
   })
 
@@ -87,7 +120,10 @@ describe('login', () => {
     for (const next of ['//evil.example/x', 'https://evil.example/', '/\\evil.example']) {
       const agent = request.agent(ctx.app)
       const page = await agent.get('/login')
-      const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), username: user.username, password: user.password, next })
+      const res = await agent
+        .post('/login')
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), username: user.username, password: user.password, next })
       expect(res.status).toBe(303)
       expect(res.headers.location).toBe('/')
     }
@@ -95,7 +131,10 @@ describe('login', () => {
 
   it('refuses a login form without the CSRF token', async () => {
     const user = await createUser(ctx.db, { roles: ['archivist'] })
-    const res = await request(ctx.app).post('/login').type('form').send({ username: user.username, password: user.password })
+    const res = await request(ctx.app)
+      .post('/login')
+      .type('form')
+      .send({ username: user.username, password: user.password })
     expect(res.status).toBe(403)
   })
 })
@@ -107,34 +146,54 @@ describe('second factor', () => {
     const enrol = await s.agent.get('/account/second-factor')
     const secret = /name="secret" value="([A-Z2-7]+)"/.exec(enrol.text)![1]!
     expect(enrol.text).toContain('<svg')
-    const bad = await s.agent.post('/account/second-factor').type('form').send({ _csrf: s.csrf, secret, code: '000000', currentPassword: user.password })
+    const bad = await s.agent
+      .post('/account/second-factor')
+      .type('form')
+      .send({ _csrf: s.csrf, secret, code: '000000', currentPassword: user.password })
     expect(bad.status).toBe(422)
     const done = await s.agent
       .post('/account/second-factor')
       .type('form')
       .send({ _csrf: s.csrf, secret, code: currentTotpCode(secret), currentPassword: user.password })
     expect(done.status).toBe(200)
-    const codes = [...done.text.matchAll(/<code>([a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{2})<\/code>/g)].map((m) => m[1]!)
+    const codes = [...done.text.matchAll(/<code>([a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{2})<\/code>/g)].map(
+      (m) => m[1]!,
+    )
     expect(codes).toHaveLength(10)
 
     const agent = request.agent(ctx.app)
     let page = await agent.get('/login')
-    const step1 = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), username: user.username, password: user.password })
+    const step1 = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), username: user.username, password: user.password })
     expect(step1.headers.location).toBe('/login/second-factor')
     expect((await agent.get('/')).status).toBe(303) // not signed in yet
     page = await agent.get('/login/second-factor')
     // the code used at enrolment cannot be replayed
-    const replay = await agent.post('/login/second-factor').type('form').send({ _csrf: csrfFrom(page.text), code: currentTotpCode(secret) })
+    const replay = await agent
+      .post('/login/second-factor')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), code: currentTotpCode(secret) })
     expect(replay.status).toBe(401)
-    const viaRecovery = await agent.post('/login/second-factor').type('form').send({ _csrf: csrfFrom(page.text), code: codes[0] })
+    const viaRecovery = await agent
+      .post('/login/second-factor')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), code: codes[0] })
     expect(viaRecovery.status).toBe(303)
     expect((await agent.get('/')).status).toBe(200)
 
     const again = request.agent(ctx.app)
     page = await again.get('/login')
-    await again.post('/login').type('form').send({ _csrf: csrfFrom(page.text), username: user.username, password: user.password })
+    await again
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), username: user.username, password: user.password })
     page = await again.get('/login/second-factor')
-    const reused = await again.post('/login/second-factor').type('form').send({ _csrf: csrfFrom(page.text), code: codes[0] })
+    const reused = await again
+      .post('/login/second-factor')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), code: codes[0] })
     expect(reused.status).toBe(401)
   })
 
@@ -168,7 +227,10 @@ describe('sessions', () => {
   it('an idle session expires', async () => {
     const user = await createUser(ctx.db, { roles: ['archivist'] })
     const s = await signIn(ctx.app, user)
-    await ctx.db('sessions').where({ user_id: user.id }).update({ expires_at: new Date(Date.now() - 1000) })
+    await ctx
+      .db('sessions')
+      .where({ user_id: user.id })
+      .update({ expires_at: new Date(Date.now() - 1000) })
     expect((await s.agent.get('/')).status).toBe(303)
   })
 
@@ -178,7 +240,10 @@ describe('sessions', () => {
     const row = await ctx.db('sessions').where({ user_id: user.id }).first('sid', 'sess')
     const sess = typeof row.sess === 'string' ? JSON.parse(row.sess) : row.sess
     sess.createdAt = Date.now() - 11 * 3600_000
-    await ctx.db('sessions').where({ sid: row.sid }).update({ sess: JSON.stringify(sess) })
+    await ctx
+      .db('sessions')
+      .where({ sid: row.sid })
+      .update({ sess: JSON.stringify(sess) })
     const res = await s.agent.get('/')
     expect(res.status).toBe(303)
     expect(res.headers.location).toBe('/login')
@@ -191,18 +256,33 @@ describe('sessions', () => {
     const wrong = await first.agent
       .post('/account/password')
       .type('form')
-      .send({ _csrf: first.csrf, currentPassword: 'nope', newPassword: 'a brand new passphrase here', confirmPassword: 'a brand new passphrase here' })
+      .send({
+        _csrf: first.csrf,
+        currentPassword: 'nope',
+        newPassword: 'a brand new passphrase here',
+        confirmPassword: 'a brand new passphrase here',
+      })
     expect(wrong.status).toBe(422)
     const common = await first.agent
       .post('/account/password')
       .type('form')
-      .send({ _csrf: first.csrf, currentPassword: user.password, newPassword: 'passwordpassword', confirmPassword: 'passwordpassword' })
+      .send({
+        _csrf: first.csrf,
+        currentPassword: user.password,
+        newPassword: 'passwordpassword',
+        confirmPassword: 'passwordpassword',
+      })
     expect(common.status).toBe(422)
     expect(common.text).toContain('zbyt popularne')
     const ok = await first.agent
       .post('/account/password')
       .type('form')
-      .send({ _csrf: first.csrf, currentPassword: user.password, newPassword: 'a brand new passphrase here', confirmPassword: 'a brand new passphrase here' })
+      .send({
+        _csrf: first.csrf,
+        currentPassword: user.password,
+        newPassword: 'a brand new passphrase here',
+        confirmPassword: 'a brand new passphrase here',
+      })
     expect(ok.status).toBe(303)
     expect((await first.agent.get('/')).status).toBe(200)
     expect((await second.agent.get('/')).status).toBe(303)
