@@ -138,14 +138,12 @@ export function adminRoutes({ db }: AppDeps): Router {
   router.post('/admin/units', permit('admin.units'), async (req, res) => {
     const form = parseForm(unitForm, req.body)
     const again = async (errors: typeof form.errors) =>
-      res
-        .status(422)
-        .render('admin/views/unit-form', {
-          values: form.values,
-          errors,
-          mode: 'new',
-          parentOptions: await unitOptions(),
-        })
+      res.status(422).render('admin/views/unit-form', {
+        values: form.values,
+        errors,
+        mode: 'new',
+        parentOptions: await unitOptions(),
+      })
     if (!form.ok) return again(form.errors)
     const result = await admin.createUnit(db, req.actor, form.data)
     if (!result.ok) return again([{ field: result.field, href: `#${result.field}`, key: result.key }])

@@ -198,12 +198,10 @@ export function authRoutes(deps: AppDeps): Router {
     if (!form.ok) return res.status(422).render('auth/views/second-factor-status', { ...form, remaining })
     const result = await auth.regenerateRecoveryCodes(db, req.actor, { userId: req.user!.id, ...form.data })
     if (!result.ok)
-      return res
-        .status(422)
-        .render('auth/views/second-factor-status', {
-          remaining,
-          errors: [fieldError(result.field, result.key)],
-        })
+      return res.status(422).render('auth/views/second-factor-status', {
+        remaining,
+        errors: [fieldError(result.field, result.key)],
+      })
     res.render('auth/views/recovery-codes', { codes: result.recoveryCodes })
   })
 

@@ -18,8 +18,9 @@ export const documentTypes = ['application/pdf', 'image/jpeg', 'image/png', 'ima
 /** A file name safe to show and to put in Content-Disposition: no path, no control characters. */
 export function cleanFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? ''
-  const cleaned = base
-    .replace(/[\u0000-\u001f\u007f"<>|:*?]/g, '')
+  const cleaned = [...base]
+    .filter((ch) => ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) !== 0x7f && !'"<>|:*?'.includes(ch))
+    .join('')
     .trim()
     .slice(0, 200)
   return cleaned === '' || cleaned === '.' || cleaned === '..' ? 'plik' : cleaned

@@ -253,36 +253,27 @@ describe('sessions', () => {
     const user = await createUser(ctx.db, { roles: ['archivist'] })
     const first = await signIn(ctx.app, user)
     const second = await signIn(ctx.app, user)
-    const wrong = await first.agent
-      .post('/account/password')
-      .type('form')
-      .send({
-        _csrf: first.csrf,
-        currentPassword: 'nope',
-        newPassword: 'a brand new passphrase here',
-        confirmPassword: 'a brand new passphrase here',
-      })
+    const wrong = await first.agent.post('/account/password').type('form').send({
+      _csrf: first.csrf,
+      currentPassword: 'nope',
+      newPassword: 'a brand new passphrase here',
+      confirmPassword: 'a brand new passphrase here',
+    })
     expect(wrong.status).toBe(422)
-    const common = await first.agent
-      .post('/account/password')
-      .type('form')
-      .send({
-        _csrf: first.csrf,
-        currentPassword: user.password,
-        newPassword: 'passwordpassword',
-        confirmPassword: 'passwordpassword',
-      })
+    const common = await first.agent.post('/account/password').type('form').send({
+      _csrf: first.csrf,
+      currentPassword: user.password,
+      newPassword: 'passwordpassword',
+      confirmPassword: 'passwordpassword',
+    })
     expect(common.status).toBe(422)
     expect(common.text).toContain('zbyt popularne')
-    const ok = await first.agent
-      .post('/account/password')
-      .type('form')
-      .send({
-        _csrf: first.csrf,
-        currentPassword: user.password,
-        newPassword: 'a brand new passphrase here',
-        confirmPassword: 'a brand new passphrase here',
-      })
+    const ok = await first.agent.post('/account/password').type('form').send({
+      _csrf: first.csrf,
+      currentPassword: user.password,
+      newPassword: 'a brand new passphrase here',
+      confirmPassword: 'a brand new passphrase here',
+    })
     expect(ok.status).toBe(303)
     expect((await first.agent.get('/')).status).toBe(200)
     expect((await second.agent.get('/')).status).toBe(303)
