@@ -6,7 +6,8 @@ import type { Server } from 'node:http'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { AxeBuilder } from '@axe-core/playwright'
 import { expect } from 'vitest'
-import { createTestApp, type TestContext } from './app.js'
+import { createTestApp, createUser, type TestContext } from './app.js'
+import type { Role } from '../../src/shared/auth/permissions.js'
 
 /**
  * Browser tests: BOK on a free port against a fresh database, Debian's Chromium driven by
@@ -144,4 +145,17 @@ export async function signInThroughForm(
 
 export function tempProfileDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'bok-chromium-'))
+}
+
+/** Creates a user with the role (in the unit, if given) and signs them in through the login form. */
+export async function signInAsRole(
+  page: Page,
+  bok: RunningBok,
+  role: Role,
+  orgUnitId?: number,
+): Promise<{ id: number; username: string; password: string }> {
+  const user = await createUser(bok.db, { roles: [role], orgUnitId: orgUnitId ?? null })
+  await signInThroughForm(page, bok.baseUrl, user.username, user.password)
+  expect(new URL(page.url()).pathname).toBe('/')
+  return user
 }
