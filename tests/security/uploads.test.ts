@@ -11,7 +11,7 @@ import {
   type TestContext,
 } from '../helpers/app.js'
 import { collectRoutes, fillPath, type RouteInfo } from './helpers.js'
-import { MAX_BYTES, createProbeTable, probe } from './probe-module.js'
+import { createProbeTable, probe } from './probe-module.js'
 
 /**
  * ASVS 5.2.1 / 5.2.2 / 5.3.2 / 3.5.3: every upload route (every route that parses multipart with
