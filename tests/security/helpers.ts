@@ -14,6 +14,8 @@ export interface RouteInfo {
   permission: string | undefined
   /** The route parses multipart itself (`acceptFiles`) and checks the CSRF token after parsing. */
   multipart: boolean
+  /** The file field an upload route reads (from `acceptFiles`). */
+  uploadField?: string
 }
 
 interface Layer {
@@ -39,6 +41,9 @@ export function collectRoutes(app: Express): RouteInfo[] {
             path: layer.route.path,
             permission: first?.permission,
             multipart: handlers.includes(verifyCsrfAfterUpload),
+            uploadField: handlers
+              .map((h) => (h as { uploadField?: string }).uploadField)
+              .find((f) => typeof f === 'string'),
           })
         }
       } else if (layer.handle?.stack) {
