@@ -34,15 +34,13 @@ export function searchRoutes({ db }: AppDeps): Router {
   router.post('/registry/search', permit('registry.read'), async (req, res) => {
     const form = parseForm(searchForm, req.body)
     if (!form.ok)
-      return res
-        .status(422)
-        .render('correspondence/views/search', {
-          ...form,
-          page: null,
-          searchId: null,
-          filters: {},
-          ...(await registryOptions(db, req)),
-        })
+      return res.status(422).render('correspondence/views/search', {
+        ...form,
+        page: null,
+        searchId: null,
+        filters: {},
+        ...(await registryOptions(db, req)),
+      })
     // A register number (typed, or scanned from a stamp's barcode) opens the item at once.
     const ref = parseRegisterNumber(form.data.q)
     if (ref) {
@@ -162,13 +160,11 @@ export function searchRoutes({ db }: AppDeps): Router {
     async (req, res) => {
       const file = req.file
       const again = (key: string, extra: Record<string, unknown> = {}) =>
-        res
-          .status(422)
-          .render('correspondence/views/import', {
-            errors: [{ field: 'eml', href: '#eml', key }],
-            duplicate: null,
-            ...extra,
-          })
+        res.status(422).render('correspondence/views/import', {
+          errors: [{ field: 'eml', href: '#eml', key }],
+          duplicate: null,
+          ...extra,
+        })
       if (req.uploadErrors?.length)
         return res
           .status(422)
@@ -216,14 +212,12 @@ export function searchRoutes({ db }: AppDeps): Router {
     if (parsed.ok && (to < from || periodLength(from, to) > maxStatsDays))
       errors.push({ field: 'from', href: '#from', key: 'registry.stats.period' })
     if (errors.length)
-      return res
-        .status(422)
-        .render('correspondence/views/stats', {
-          errors,
-          values: queryValues(req.query),
-          stats: null,
-          chart: null,
-        })
+      return res.status(422).render('correspondence/views/stats', {
+        errors,
+        values: queryValues(req.query),
+        stats: null,
+        chart: null,
+      })
     const stats = await registryStats(db, from, to)
     const chart = barChart(
       stats.days.map((d) => ({ label: d.day.slice(5).split('-').reverse().join('.'), value: d.count })),

@@ -73,7 +73,10 @@ export async function registerIncoming(
       attachments.map((a) => a.content),
       (stored) =>
         db.transaction(async (trx) => {
-          const senderId = input.senderId ?? (await senderFor(trx, actor, input))
+          const sender = input.senderId
+            ? { id: input.senderId, created: false }
+            : await senderFor(trx, actor, input)
+          const senderId = sender.id
           // Taken as late as possible: the counter row stays locked until commit.
           const number = await nextNumber(trx, 'registry.incoming', year)
           const id = await repo.insertIncoming(trx, {
@@ -123,21 +126,27 @@ export async function registerIncoming(
               actor_id: actor.id,
             })
           if (input.importId) await trx('registry_email_imports').where({ id: input.importId }).del()
-          await recordAudit(trx, actor, {
-            action: 'registry.registered',
-            entityType: 'incoming_item',
-            entityId: id,
-            details: {
-              after: {
-                registerNumber: formatRegisterNumber(year, number),
-                channel: input.channel,
-                senderId,
-                unitId: input.unitId ?? null,
-                files: stored.map((f) => ({ id: f.id, sha256: f.sha256 })),
-                messageId: email?.messageId ?? null,
+          // One audit call at the end: the audit head is locked after the counter, always in that order.
+          await recordAudit(trx, actor, [
+            ...(sender.created
+              ? [{ action: 'registry.senderCreated', entityType: 'registry_sender', entityId: senderId }]
+              : []),
+            {
+              action: 'registry.registered',
+              entityType: 'incoming_item',
+              entityId: id,
+              details: {
+                after: {
+                  registerNumber: formatRegisterNumber(year, number),
+                  channel: input.channel,
+                  senderId,
+                  unitId: input.unitId ?? null,
+                  files: stored.map((f) => ({ id: f.id, sha256: f.sha256 })),
+                  messageId: email?.messageId ?? null,
+                },
               },
             },
-          })
+          ])
           return { id, year, number, registerNumber: formatRegisterNumber(year, number) }
         }),
     )
@@ -149,9 +158,13 @@ export async function registerIncoming(
   }
 }
 
-async function senderFor(trx: Knex.Transaction, actor: Actor, input: IncomingInput): Promise<number> {
+async function senderFor(
+  trx: Knex.Transaction,
+  actor: Actor,
+  input: IncomingInput,
+): Promise<{ id: number; created: boolean }> {
   const same = await repo.findSameSender(trx, input.senderName, input.senderAddress ?? null)
-  if (same) return same.id
+  if (same) return { id: Number(same.id), created: false }
   const id = await repo.insertSender(trx, {
     kind: input.senderKind,
     name: input.senderName,
@@ -161,12 +174,7 @@ async function senderFor(trx: Knex.Transaction, actor: Actor, input: IncomingInp
     edelivery_address: input.senderEdelivery ?? null,
     created_by: actor.id,
   })
-  await recordAudit(trx, actor, {
-    action: 'registry.senderCreated',
-    entityType: 'registry_sender',
-    entityId: id,
-  })
-  return id
+  return { id, created: true }
 }
 
 /** Adds scans to an item already registered (e.g. scanned after the stamp was printed). */

@@ -81,7 +81,9 @@ describe('due dates', () => {
     expect(dueDate('2026-12-31', months(3))).toBe('2027-03-31')
   })
   it('does not count the day of receipt in a period of days', () => {
-    expect(dueDate('2026-03-02', { period_value: 14, period_unit: 'days', moves_off_weekend: false })).toBe('2026-03-16')
+    expect(dueDate('2026-03-02', { period_value: 14, period_unit: 'days', moves_off_weekend: false })).toBe(
+      '2026-03-16',
+    )
   })
   it('moves a weekend due date to Monday only when the type says so', () => {
     // 2026-03-07 is a Saturday.
