@@ -27,6 +27,7 @@ import { receiptConfirmationPdf, receiptLabelPdf } from './pdf.js'
 import { parseRegisterNumber } from './validators.js'
 import { parseEmail, takeImport } from './email-import.js'
 import { formatDate } from '../../shared/forms/index.js'
+import { formatRegisterNumber } from '../../shared/db/counters.js'
 import { inboxRoutes } from './inbox-routes.js'
 import { outgoingRoutes } from './outgoing-routes.js'
 import { searchRoutes } from './search-routes.js'
@@ -102,6 +103,7 @@ export function correspondenceRoutes(deps: AppDeps): Router {
     status: number,
     values: Record<string, unknown>,
     errors: FieldError[],
+    lastItem: { id: number; registerNumber: string } | null = null,
   ) => {
     const importId = typeof values.importId === 'string' ? values.importId : undefined
     const pending = importId ? await takeImport(db, importId, req.user!.id) : undefined
@@ -109,6 +111,7 @@ export function correspondenceRoutes(deps: AppDeps): Router {
       values,
       errors,
       emailImport: pending ? await parseEmail(pending.content) : null,
+      lastItem,
       ...(await registryOptions(db, req)),
     })
   }
@@ -156,7 +159,16 @@ export function correspondenceRoutes(deps: AppDeps): Router {
         })
       }
     }
-    await renderForm(req, res, 200, values, [])
+    const lastId = Number(q.last)
+    const last = Number.isSafeInteger(lastId) && lastId > 0 ? await repo.findIncoming(db, lastId) : undefined
+    await renderForm(
+      req,
+      res,
+      200,
+      values,
+      [],
+      last ? { id: last.id, registerNumber: formatRegisterNumber(last.year, last.number) } : null,
+    )
   })
 
   router.post(

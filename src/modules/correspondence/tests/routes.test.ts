@@ -76,7 +76,7 @@ describe('registration form', () => {
     expect(res.headers.location).toMatch(
       /^\/registry\/incoming\/new\?receivedDate=02.03.2026&channel=registered_mail&form=paper&last=\d+$/,
     )
-    const next = await clerk.agent.get(res.headers.location)
+    const next = await clerk.agent.get(String(res.headers.location))
     expect(next.text).toContain('Zarejestrowano przesyłkę nr 2026/000001')
     expect(next.text).toContain('value="02.03.2026"')
     expect(next.text).toMatch(/<option value="registered_mail" selected>/)
@@ -138,7 +138,7 @@ describe('item page, files, label and barcode', () => {
     expect(res.status).toBe(303)
     expect(res.headers.location).toMatch(/^\/registry\/search\/[0-9a-f-]{36}$/)
     expect(res.headers.location).not.toContain('zolk')
-    const page = await clerk.agent.get(res.headers.location)
+    const page = await clerk.agent.get(String(res.headers.location))
     expect(page.text).toContain('2026/000001')
     const none = await clerk.agent.get(res.headers.location + '?channel=email')
     expect(none.text).not.toContain('2026/000001')
@@ -236,7 +236,7 @@ describe('outgoing register and dispatch book', () => {
     expect(csv.text).toContain('Jan Nowak')
     const pdf = await clerk.agent.get('/registry/outgoing/dispatch-book.pdf?day=2026-03-05')
     expect(pdf.headers['content-type']).toBe('application/pdf')
-    const id = Number(ok.headers.location.split('/').pop())
+    const id = Number(String(ok.headers.location).split('/').pop())
     const early = await clerk.agent
       .post(`/registry/outgoing/${id}/delivery`)
       .type('form')
