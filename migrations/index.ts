@@ -1,5 +1,7 @@
 import type { Knex } from 'knex'
 import * as m001 from './001_foundation.js'
+import * as m200 from './200_foreigners.js'
+import * as m201 from './201_deposits.js'
 
 type Migration = { up(knex: Knex): Promise<void>; down?(knex: Knex): Promise<void> }
 
@@ -7,7 +9,11 @@ type Migration = { up(knex: Knex): Promise<void>; down?(knex: Knex): Promise<voi
  * Migrations are imported statically (Knex's dynamic import cannot load .ts under Vitest).
  * Forward-only: a landed migration is never edited; add a new one.
  */
-const migrations: Array<[string, Migration]> = [['001_foundation', m001]]
+const migrations: Array<[string, Migration]> = [
+  ['001_foundation', m001],
+  ['200_foreigners', m200],
+  ['201_deposits', m201],
+]
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
   getMigrations: async () => migrations,
