@@ -52,8 +52,7 @@ export async function findLikelyDuplicates(db: Db, person: PersonCriteria): Prom
     })
     .filter(
       (c) =>
-        c.score >= 0.3 &&
-        (c.sameBirth || (c.sameCitizenship && (!person.birth || !birthOf(c.foreigner)))),
+        c.score >= 0.3 && (c.sameBirth || (c.sameCitizenship && (!person.birth || !birthOf(c.foreigner)))),
     )
     .slice(0, 10)
 }

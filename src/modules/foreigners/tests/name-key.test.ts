@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { keysMeet, nameKey, nameKeyDeletions } from '../name-key.js'
-import { formatPartialDate, parsePartialDate, partialDatesAgree, peselBirthDate, peselProblem } from '../identifiers.js'
+import {
+  formatPartialDate,
+  parsePartialDate,
+  partialDatesAgree,
+  peselBirthDate,
+  peselProblem,
+} from '../identifiers.js'
 
 describe('nameKey (twin of the SQL name_key)', () => {
   it('folds the romanisations of one surname to one key', () => {
@@ -58,7 +64,11 @@ describe('partial dates of birth', () => {
   })
   it('formats and compares them', () => {
     expect(formatPartialDate({ birth_year: 1984, birth_month: 5, birth_day: null })).toBe('05.1984')
-    expect(partialDatesAgree({ year: 1984, month: null, day: null }, { year: 1984, month: 5, day: 14 })).toBe(true)
-    expect(partialDatesAgree({ year: 1984, month: 6, day: null }, { year: 1984, month: 5, day: 14 })).toBe(false)
+    expect(partialDatesAgree({ year: 1984, month: null, day: null }, { year: 1984, month: 5, day: 14 })).toBe(
+      true,
+    )
+    expect(partialDatesAgree({ year: 1984, month: 6, day: null }, { year: 1984, month: 5, day: 14 })).toBe(
+      false,
+    )
   })
 })

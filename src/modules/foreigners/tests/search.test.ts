@@ -36,7 +36,8 @@ beforeAll(async () => {
   await person('mohammed', 'Al-Rashid', 'Mohammed', [1979, null, null], ['SYR'])
   await person('nino', 'Beridze', 'Nino', [1995, 7, 7], ['GEO'])
   await person('anna', 'Kowalska', 'Anna', [1960, 1, 1], ['POL'])
-  for (let i = 0; i < 30; i++) await person(`noise${i}`, `Petrenko${'abcdefghij'[i % 10]}`, 'Ivan', [1970 + i, 1, 1], ['UKR'])
+  for (let i = 0; i < 30; i++)
+    await person(`noise${i}`, `Petrenko${'abcdefghij'[i % 10]}`, 'Ivan', [1970 + i, 1, 1], ['UKR'])
 })
 afterAll(() => database.close())
 
@@ -44,7 +45,15 @@ const top = async (q: string) => (await repo.searchForeignersByName(db, q))[0]?.
 
 describe('name search over transliterations and typos', () => {
   it('finds Shevchenko however it is spelt', async () => {
-    for (const q of ['Szewczenko', 'Ševčenko', 'Schewtschenko', 'Chevtchenko', 'Shevcenko', 'Szewczenko Taras', 'Taras Shevchenko'])
+    for (const q of [
+      'Szewczenko',
+      'Ševčenko',
+      'Schewtschenko',
+      'Chevtchenko',
+      'Shevcenko',
+      'Szewczenko Taras',
+      'Taras Shevchenko',
+    ])
       expect(await top(q), q).toBe(ids.taras)
   })
   it('finds Oleksandr as Aleksandr or Olexandr, and by a misspelt surname', async () => {
