@@ -326,7 +326,7 @@ export async function lookup(
   q: string,
 ): Promise<{ kind: LookupKind; deposits: repo.DepositRow[] }> {
   let kind: LookupKind
-  let deposits: repo.DepositRow[] = []
+  let deposits: repo.DepositRow[]
   const number = parseDepositNumber(q)
   if (number) {
     kind = 'depositNumber'
