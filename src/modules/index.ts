@@ -7,4 +7,11 @@ import { foreignersModule } from './foreigners/index.js'
 import { depositsModule } from './deposits/index.js'
 
 /** Every feature module, in navigation order. A new module is one line here. */
-export const modules: BokModule[] = [authModule, homeModule, adminModule, auditModule, foreignersModule]
+export const modules: BokModule[] = [
+  authModule,
+  homeModule,
+  adminModule,
+  auditModule,
+  foreignersModule,
+  depositsModule,
+]

@@ -310,6 +310,7 @@ export function depositsRoutes({ db, files, i18n }: AppDeps): Router {
     kindOptions: movementForm.shape.kind.options
       .filter((k) => k === 'correction' || transitions[k].from.includes(deposit.state))
       .map((k) => ({ value: k, text: req.t(`deposits.kinds.${k}`) })),
+    allKinds: movementForm.shape.kind.options as readonly string[],
   })
 
   router.get('/deposits/:id', permit('deposits.read'), async (req, res) => {
