@@ -3,6 +3,7 @@ import { authModule } from './auth/index.js'
 import { homeModule } from './home/index.js'
 import { adminModule } from './admin/index.js'
 import { auditModule } from './audit/index.js'
+import { archiveModule } from './archive/index.js'
 
 /** Every feature module, in navigation order. A new module is one line here. */
-export const modules: BokModule[] = [authModule, homeModule, adminModule, auditModule]
+export const modules: BokModule[] = [authModule, homeModule, adminModule, auditModule, archiveModule]
