@@ -128,13 +128,11 @@ export async function markDestroyed(
     const ids = (await trx('archive_folders').whereIn('id', items).where('status', 'held').select('id')).map(
       (r: { id: number }) => Number(r.id),
     )
-    await trx('archive_folders')
-      .whereIn('id', ids)
-      .update({
-        status: 'destroyed',
-        destroyed_on: input.destroyedOn,
-        disposal_protocol: input.protocolReference,
-      })
+    await trx('archive_folders').whereIn('id', ids).update({
+      status: 'destroyed',
+      destroyed_on: input.destroyedOn,
+      disposal_protocol: input.protocolReference,
+    })
     await trx('archive_disposal_lists').where({ id: listId }).update({
       status: 'completed',
       protocol_reference: input.protocolReference,
