@@ -7,11 +7,18 @@ import {
   requiredText,
 } from '../../shared/forms/index.js'
 
+/** A whole number typed into a form: empty → undefined, anything else but digits → NaN (invalid). */
+const toInt = (v: unknown) => {
+  const s = emptyToUndefined(v)
+  if (s === undefined) return undefined
+  return /^\s*-?\d+\s*$/.test(String(s)) ? Number(s) : Number.NaN
+}
+
 function intField(key: string, min: number, max: number) {
   return z.preprocess(
-    emptyToUndefined,
-    z.coerce
-      .number(key + '.required')
+    toInt,
+    z
+      .number({ error: (iss) => (iss.input === undefined ? key + '.required' : key + '.invalid') })
       .int(key + '.invalid')
       .min(min, key + '.invalid')
       .max(max, key + '.invalid'),
@@ -20,8 +27,8 @@ function intField(key: string, min: number, max: number) {
 
 function optionalInt(key: string, min: number, max: number) {
   return z.preprocess(
-    emptyToUndefined,
-    z.coerce
+    toInt,
+    z
       .number(key + '.invalid')
       .int(key + '.invalid')
       .min(min, key + '.invalid')
