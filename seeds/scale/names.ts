@@ -515,7 +515,7 @@ function arabicSurname(rng: Rng): string {
 function renderArabic(canonical: string, scheme: number): string {
   let s = canonical
   const article = ['Al-', 'El ', 'Al-', 'Al', 'El-'][scheme]!
-  s = s.replace(/\bal-/g, '\u0001')
+  s = s.replace(/\bal-/g, '§')
   if (scheme === 1)
     s = s
       .replace(/sh/g, 'ʃ')
@@ -546,7 +546,7 @@ function renderArabic(canonical: string, scheme: number): string {
       .replace(/a(?=([bdfhklmnrst])\1)/g, 'a')
       .replace(/ammad/g, 'ammed')
   s = s.replace(/ā/g, 'a').replace(/ī/g, 'i').replace(/ū/g, 'u')
-  return capitalise(s.replace(/\u0001/g, article))
+  return capitalise(s.replace(/§/g, article))
 }
 
 const arScript: Record<string, string> = {
