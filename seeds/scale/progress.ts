@@ -1,7 +1,7 @@
 /** A one-line progress bar on a terminal (nothing when output goes to a file or a pipe). */
 export class Progress {
   private readonly started = performance.now()
-  private readonly tty = !!process.stdout.isTTY && !process.env.CI
+  private readonly tty = !!process.stderr.isTTY && !process.env.CI
   private lastDraw = 0
 
   constructor(
@@ -20,7 +20,7 @@ export class Progress {
     const seconds = (now - this.started) / 1000
     const rate = n / Math.max(seconds, 0.001)
     const eta = rate > 0 ? Math.max(0, (this.total - n) / rate) : 0
-    process.stdout.write(
+    process.stderr.write(
       `\r  ${this.label.padEnd(28)} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ` +
         `${String(Math.round(share * 100)).padStart(3)} %  ${n.toLocaleString('en')}/${this.total.toLocaleString('en')}  ` +
         `${Math.round(rate).toLocaleString('en')} rows/s  ETA ${eta.toFixed(0)} s   `,
@@ -29,6 +29,6 @@ export class Progress {
 
   done(n: number): void {
     this.update(n)
-    if (this.tty) process.stdout.write('\r\x1b[2K')
+    if (this.tty) process.stderr.write('\r\x1b[2K')
   }
 }
