@@ -341,8 +341,8 @@ async function measure(opts: {
     )
     await bok.stop()
     await floor?.stop()
-    return rss
   }
+  return bok.peakRssMb()
 }
 
 // ------------------------------------------------------------------ report
