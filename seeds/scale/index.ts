@@ -10,9 +10,11 @@ import {
 } from './context.js'
 import { seedScaleCore } from './core.js'
 import { Rng } from './random.js'
+import { foreignersScale } from './foreigners.js'
+import { depositsScale } from './deposits.js'
 
 /** Module generators in dependency order (deposits need foreigners). One line per module. */
-export const scaleModules: ScaleModule[] = []
+export const scaleModules: ScaleModule[] = [foreignersScale, depositsScale]
 
 export interface ScaleSeedOptions {
   sizes: ScaleSizes
