@@ -71,16 +71,35 @@ async function nameQuality(env: BenchEnv): Promise<Quality> {
   const general = await samples(env, 300)
   const withDecoy = await samples(env, 200, true)
   const identityOf = async (ids: number[]) => {
-    if (!ids.length) return new Map<number, { identity: number; decoyOf: number | null }>()
+    if (!ids.length) return new Map<number, { identity: number; decoyOf: number | null; canonical: string }>()
     const rows = await env
       .knex(truthTable)
       .whereIn('foreigner_id', ids)
-      .select('foreigner_id', 'identity_id', 'decoy_of')
+      .select('foreigner_id', 'identity_id', 'decoy_of', 'canonical')
     return new Map(
-      rows.map((r: { foreigner_id: string; identity_id: string; decoy_of: string | null }) => [
-        Number(r.foreigner_id),
-        { identity: Number(r.identity_id), decoyOf: r.decoy_of === null ? null : Number(r.decoy_of) },
-      ]),
+      rows.map(
+        (r: { foreigner_id: string; identity_id: string; decoy_of: string | null; canonical: string }) => [
+          Number(r.foreigner_id),
+          {
+            identity: Number(r.identity_id),
+            decoyOf: r.decoy_of === null ? null : Number(r.decoy_of),
+            canonical: r.canonical,
+          },
+        ],
+      ),
+    )
+  }
+  // A spelling of a name: the same source-script name written the same way.
+  const spellingsOf = async (ids: number[]) => {
+    if (!ids.length) return [] as string[]
+    const rows = await env
+      .knex(`${truthTable} as t`)
+      .join('foreigners as f', 'f.id', 't.foreigner_id')
+      .whereIn('t.foreigner_id', ids)
+      .select('t.canonical', 'f.surname', 'f.given_names')
+    return rows.map(
+      (r: { canonical: string; surname: string; given_names: string }) =>
+        `${r.canonical}|${r.surname}|${r.given_names}`,
     )
   }
   let found = 0
@@ -93,15 +112,20 @@ async function nameQuality(env: BenchEnv): Promise<Quality> {
       .whereNot('foreigner_id', s.id)
       .pluck('foreigner_id')
     const top = (await search(env.knex, `${s.surname} ${s.given_names}`, { limit: 10 })).map((m) => m.id)
-    const otherIds = new Set(others.map(Number))
-    wanted += otherIds.size
-    found += top.filter((id) => otherIds.has(id)).length
+    const listed = new Set(await spellingsOf(top))
+    for (const spelling of await spellingsOf(others.map(Number))) {
+      wanted += 1
+      if (listed.has(spelling)) found += 1
+    }
   }
   let decoyAbove = 0
   for (const s of withDecoy) {
     const top = (await search(env.knex, `${s.surname} ${s.given_names}`, { limit: 10 })).map((m) => m.id)
-    const who = await identityOf(top)
-    const firstMatch = top.findIndex((id) => id !== s.id && who.get(id)?.identity === s.identity_id)
+    const who = await identityOf([...top, s.id])
+    const name = who.get(s.id)?.canonical
+    const firstMatch = top.findIndex(
+      (id) => id !== s.id && !who.get(id)?.decoyOf && who.get(id)?.canonical === name,
+    )
     const firstDecoy = top.findIndex((id) => who.get(id)?.decoyOf === s.identity_id)
     if (firstDecoy >= 0 && (firstMatch < 0 || firstDecoy < firstMatch)) decoyAbove += 1
   }

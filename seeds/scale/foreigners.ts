@@ -5,7 +5,9 @@ import { Rng } from './random.js'
 /**
  * The benchmark's ground truth for the name search, kept beside the module's tables (not a
  * migration: only scale data has it). Every generated foreigner row belongs to an identity; a
- * look-alike decoy row has its own identity and names the identity it imitates.
+ * look-alike decoy row has its own identity and names the identity it imitates. `canonical` is the
+ * name in its source script: two different people can carry the same name (a name search cannot
+ * tell them apart), so recall counts a spelling as found when a row with that spelling of that name is.
  */
 export const truthTable = 'scale_name_truth'
 
@@ -36,13 +38,13 @@ export const foreignersScale: ScaleModule = {
     const rng = new Rng(ctx.seed + 1)
     const firstId = await ctx.nextId('foreigners')
     await knex.raw(`CREATE TABLE IF NOT EXISTS ${truthTable} (
-      foreigner_id bigint PRIMARY KEY, identity_id bigint NOT NULL, decoy_of bigint)`)
+      foreigner_id bigint PRIMARY KEY, identity_id bigint NOT NULL, decoy_of bigint, canonical text NOT NULL)`)
 
     // The name-deletions dictionary is kept by a row trigger; for a bulk load it is switched off and
     // the dictionary built once from the distinct surname keys afterwards (same content, one pass).
     await knex.raw('ALTER TABLE foreigners DISABLE TRIGGER foreigners_name_deletions')
 
-    const truth: Array<[number, number, number | null]> = []
+    const truth: Array<[number, number, number | null, string]> = []
     const citizenship: Array<[number, string]> = []
     function* rows(): Generator<unknown[]> {
       let id = firstId
@@ -61,7 +63,7 @@ export const foreignersScale: ScaleModule = {
         const [surnameOriginal, ...givenOriginal] = withOriginal
           ? spelling.originalScript!.split(' ')
           : [null]
-        truth.push([id, identity, decoyOf])
+        truth.push([id, identity, decoyOf, `${who.origin}:${who.surname}|${who.given}`])
         citizenship.push([id, who.citizenship])
         const row = [
           id,
@@ -132,7 +134,7 @@ export const foreignersScale: ScaleModule = {
       citizenship.length,
     )
     citizenship.length = 0
-    await ctx.load(truthTable, ['foreigner_id', 'identity_id', 'decoy_of'], truth, truth.length)
+    await ctx.load(truthTable, ['foreigner_id', 'identity_id', 'decoy_of', 'canonical'], truth, truth.length)
     truth.length = 0
     await knex.raw(`CREATE INDEX IF NOT EXISTS ${truthTable}_identity ON ${truthTable} (identity_id)`)
 
