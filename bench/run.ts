@@ -261,7 +261,8 @@ async function measure(opts: {
         quality = await s.quality(env)
         note(
           `${s.name}: recall@10 ${(quality.recall_at_10 * 100).toFixed(1)} %, decoy above match ` +
-            `${(quality.decoy_above_match_rate * 100).toFixed(1)} % (${quality.queries} queries)`,
+            `${(quality.decoy_above_match_rate * 100).toFixed(1)} % (${quality.queries} queries)` +
+            (quality.breakdown ? `; recall by origin: ${quality.breakdown}` : ''),
         )
       }
       for (const load of opts.loads) {

@@ -104,6 +104,7 @@ async function nameQuality(env: BenchEnv): Promise<Quality> {
   }
   let found = 0
   let wanted = 0
+  const byOrigin: Record<string, { found: number; wanted: number }> = {}
   for (const s of general) {
     const others = await env
       .knex(truthTable)
@@ -114,8 +115,13 @@ async function nameQuality(env: BenchEnv): Promise<Quality> {
     const top = (await search(env.knex, `${s.surname} ${s.given_names}`, { limit: 10 })).map((m) => m.id)
     const listed = new Set(await spellingsOf(top))
     for (const spelling of await spellingsOf(others.map(Number))) {
+      const o = (byOrigin[spelling.slice(0, 2)] ??= { found: 0, wanted: 0 })
       wanted += 1
-      if (listed.has(spelling)) found += 1
+      o.wanted += 1
+      if (listed.has(spelling)) {
+        found += 1
+        o.found += 1
+      }
     }
   }
   let decoyAbove = 0
@@ -129,7 +135,11 @@ async function nameQuality(env: BenchEnv): Promise<Quality> {
     const firstDecoy = top.findIndex((id) => who.get(id)?.decoyOf === s.identity_id)
     if (firstDecoy >= 0 && (firstMatch < 0 || firstDecoy < firstMatch)) decoyAbove += 1
   }
+  const breakdown = Object.entries(byOrigin)
+    .map(([o, v]) => `${o} ${Math.round((v.found / v.wanted) * 100)} % of ${v.wanted}`)
+    .join(', ')
   return {
+    breakdown,
     recall_at_10: Math.round((found / Math.max(wanted, 1)) * 1000) / 1000,
     decoy_above_match_rate: Math.round((decoyAbove / Math.max(withDecoy.length, 1)) * 1000) / 1000,
     queries: general.length + withDecoy.length,

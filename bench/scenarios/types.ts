@@ -32,6 +32,8 @@ export interface Quality {
   recall_at_10: number
   decoy_above_match_rate: number
   queries: number
+  /** Recall by name origin (uk, ru, ar, ka, tr, vi), for the report. */
+  breakdown?: string
 }
 
 export interface Scenario {

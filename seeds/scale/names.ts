@@ -718,7 +718,7 @@ function renderTurkish(text: string, scheme: number): string {
     {},
     { ş: 's', Ş: 'S', ç: 'c', Ç: 'C', ğ: 'g', ı: 'i', İ: 'I', ö: 'o', Ö: 'O', ü: 'u', Ü: 'U' },
     { ş: 'sch', Ş: 'Sch', ç: 'tsch', Ç: 'Tsch', ğ: '', ı: 'i', İ: 'I', z: 's' },
-    { ş: 'sh', Ş: 'Sh', ç: 'ch', Ç: 'Ch', ğ: 'gh', ı: 'i', İ: 'I', ö: 'o', Ö: 'O', ü: 'u', Ü: 'U' },
+    { ş: 'sh', Ş: 'Sh', ç: 'ch', Ç: 'Ch', ğ: 'g', ı: 'i', İ: 'I', ö: 'o', Ö: 'O', ü: 'u', Ü: 'U' },
   ]
   const map = maps[scheme]!
   return [...text].map((c) => map[c] ?? c).join('')
