@@ -159,4 +159,17 @@ describe('the hall day in the browser (JavaScript off)', () => {
     })
     await context.close()
   })
+
+  it('with JavaScript on, a complete MRZ from the reader fills the form by itself', async () => {
+    const context = await newContext(browser)
+    await withPage(context, 'deposits-mrz-live', async (page) => {
+      await signInAsRole(page, bok, 'hall_staff')
+      await visit(page, `${bok.baseUrl}/deposits/new`)
+      await page.getByLabel('Wiersze MRZ').pressSequentially(mrz(), { delay: 1 })
+      await page.waitForURL(`${bok.baseUrl}/deposits/new`)
+      await expect.poll(() => page.getByLabel('Nazwisko (jak w dokumencie)').inputValue()).toBe('KOVALENKO')
+      await expectAccessible(page)
+    })
+    await context.close()
+  })
 })
