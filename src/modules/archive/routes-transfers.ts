@@ -13,7 +13,7 @@ import * as jrwa from './jrwa-repository.js'
 import * as repo from './transfers-repository.js'
 import * as transfers from './transfers-service.js'
 import { acceptListForm, attachFoldersForm, returnListForm, unitFolderForm } from './schemas.js'
-import { labelsPdf } from './pdf.js'
+import { labelsPdf, transferListPdf } from './pdf.js'
 import { idParam } from './http.js'
 
 const jrwaUpload = multer({
@@ -201,6 +201,33 @@ export function transferRoutes(router: Router, { db }: AppDeps): void {
     res.redirect(303, `/archive/transfers/lists/${listId}`)
   })
 
+  const printList = async (req: Request, res: Response, list: repo.TransferListRow) => {
+    const items = await repo.listFolders(db, list.id)
+    const title = list.number
+      ? `nr ${list.year}/${list.number}`
+      : req.t('archive.transfer.draftNo', { id: list.id })
+    const pdf = await transferListPdf({
+      title,
+      unit: `${list.unit_symbol} – ${list.unit_name}`,
+      rows: items.map((f) => ({ ...f, unit_symbol: list.unit_symbol, linear_metres: null })),
+    })
+    await recordAudit(db, req.actor, {
+      action: 'archive.transferListPrinted',
+      entityType: 'archive_transfer_list',
+      entityId: list.id,
+    })
+    res
+      .type('application/pdf')
+      .setHeader('Content-Disposition', `inline; filename="spis-zdawczo-odbiorczy-${list.id}.pdf"`)
+    res.send(pdf)
+  }
+
+  router.get('/archive/transfers/lists/:id/print.pdf', permit('archive.transfer'), async (req, res) => {
+    const list = await repo.findList(db, idParam(req))
+    if (!list || list.unit_id !== ownUnit(req)) throw new HttpError(404)
+    await printList(req, res, list)
+  })
+
   // --- Archivist side: register of transfer lists, check, return or accept -----------------------
   router.get('/archive/lists', permit('archive.read'), async (req, res) => {
     const status = ['draft', 'submitted', 'returned', 'accepted'].includes(String(req.query.status))
@@ -257,6 +284,12 @@ export function transferRoutes(router: Router, { db }: AppDeps): void {
     })
     flash(req, 'success', 'archive.transfer.accepted', { number })
     res.redirect(303, `/archive/lists/${id}`)
+  })
+
+  router.get('/archive/lists/:id/print.pdf', permit('archive.read'), async (req, res) => {
+    const list = await repo.findList(db, idParam(req))
+    if (!list) throw new HttpError(404)
+    await printList(req, res, list)
   })
 
   router.get('/archive/lists/:id/labels.pdf', permit('archive.read'), async (req, res) => {

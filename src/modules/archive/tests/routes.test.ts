@@ -113,6 +113,10 @@ describe('transfer list from a unit to the archive', () => {
       ).text,
     ).toContain('wpisz rok końcowy')
     expect((await post(otherUnitStaff, `${listUrl}/submit`, {})).status).toBe(404)
+    expect((await unitStaff.agent.get(`${listUrl}/print.pdf`)).headers['content-type']).toContain(
+      'application/pdf',
+    )
+    expect((await otherUnitStaff.agent.get(`${listUrl}/print.pdf`)).status).toBe(404)
     expect((await post(unitStaff, `${listUrl}/submit`, {})).status).toBe(303)
 
     const check = await archivist.agent.get(`/archive/lists/${listId}`)
