@@ -1,14 +1,11 @@
 import type { Request, Response, Router } from 'express'
-import multer from 'multer'
 import type { AppDeps } from '../types.js'
 import { permit } from '../../shared/auth/guard.js'
 import { parseForm, type FieldError } from '../../shared/forms/index.js'
 import { flash } from '../../shared/http/flash.js'
 import { HttpError } from '../../shared/http/errors.js'
-import { verifyCsrfAfterUpload } from '../../shared/http/csrf.js'
 import { recordAudit } from '../../shared/audit/audit.js'
 import { transferYears } from './domain.js'
-import { decodeUtf8 } from './jrwa.js'
 import * as jrwa from './jrwa-repository.js'
 import * as repo from './transfers-repository.js'
 import * as transfers from './transfers-service.js'
@@ -16,14 +13,10 @@ import { acceptListForm, attachFoldersForm, returnListForm, unitFolderForm } fro
 import { labelsPdf, transferListPdf } from './pdf.js'
 import { idParam } from './http.js'
 
-const jrwaUpload = multer({
-  storage: multer.memoryStorage(),
-  limits: { fileSize: 2 * 1024 * 1024, files: 1 },
-}).single('file')
-
+/** The signed-in user's unit: unit staff see and change only their own unit's folders and lists. */
 function ownUnit(req: Request): number {
   const unitId = req.user!.orgUnitId
-  if (!unitId) throw new HttpError(403)
+  if (!unitId) throw new HttpError(404, 'archive.unit.noUnit')
   return unitId
 }
 
@@ -52,42 +45,30 @@ export function transferRoutes(router: Router, { db }: AppDeps): void {
     res.render('archive/views/jrwa-import', { report: [] })
   })
 
-  router.post(
-    '/archive/jrwa/import',
-    permit('archive.write'),
-    (req, res, next) => jrwaUpload(req, res, (err: unknown) => (err ? next(new HttpError(413)) : next())),
-    verifyCsrfAfterUpload,
-    async (req, res) => {
-      const pasted = typeof req.body.csv === 'string' ? req.body.csv : ''
-      const values = { csv: pasted }
-      const fail = (errors: FieldError[], report: unknown[] = []) =>
-        res.status(422).render('archive/views/jrwa-import', { values, errors, report })
-      let text = pasted
-      if (req.file && req.file.size > 0) {
-        const decoded = decodeUtf8(req.file.buffer)
-        if (decoded === null)
-          return fail([{ field: 'file', href: '#file', key: 'archive.jrwa.import.notUtf8' }])
-        text = decoded
-      }
-      if (text.trim() === '')
-        return fail([{ field: 'csv', href: '#csv', key: 'archive.jrwa.import.required' }])
-      const result = await transfers.importJrwa(db, req.actor, text)
-      if (!result.ok)
-        return fail(
-          [
-            {
-              field: 'csv',
-              href: '#report',
-              key: 'archive.jrwa.import.badRows',
-              params: { count: result.errors.length },
-            },
-          ],
-          result.errors,
-        )
-      flash(req, 'success', 'archive.jrwa.import.done', { added: result.added, updated: result.updated })
-      res.redirect(303, '/archive/jrwa')
-    },
-  )
+  // The file is read into the text box in the browser (public/js/archive.js); without JavaScript
+  // the archivist pastes it. Either way the server gets UTF-8 text, never a stored file.
+  router.post('/archive/jrwa/import', permit('archive.write'), async (req, res) => {
+    const text = typeof req.body.csv === 'string' ? req.body.csv : ''
+    const values = { csv: text }
+    const fail = (errors: FieldError[], report: unknown[] = []) =>
+      res.status(422).render('archive/views/jrwa-import', { values, errors, report })
+    if (text.trim() === '') return fail([{ field: 'csv', href: '#csv', key: 'archive.jrwa.import.required' }])
+    const result = await transfers.importJrwa(db, req.actor, text)
+    if (!result.ok)
+      return fail(
+        [
+          {
+            field: 'csv',
+            href: '#report',
+            key: 'archive.jrwa.import.badRows',
+            params: { count: result.errors.length },
+          },
+        ],
+        result.errors,
+      )
+    flash(req, 'success', 'archive.jrwa.import.done', { added: result.added, updated: result.updated })
+    res.redirect(303, '/archive/jrwa')
+  })
 
   // --- Unit side: its folders and transfer lists -------------------------------------------------
   const unitPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
@@ -110,6 +91,7 @@ export function transferRoutes(router: Router, { db }: AppDeps): void {
   }
 
   router.get('/archive/transfers', permit('archive.transfer'), async (req, res) => {
+    if (!req.user!.orgUnitId) return res.render('archive/views/no-unit')
     await unitPage(req, res)
   })
 
