@@ -16,7 +16,7 @@ import { setHashConcurrency } from './shared/auth/passwords.js'
 import { can, type Permission } from './shared/auth/permissions.js'
 import { csrfProtection, csrfToken } from './shared/http/csrf.js'
 import { takeFlash } from './shared/http/flash.js'
-import { HttpError, isDatabaseUnavailable } from './shared/http/errors.js'
+import { HttpError, isBadInput, isDatabaseUnavailable } from './shared/http/errors.js'
 import { safeUrl } from './shared/logger.js'
 import { formatDate, formatDateTime } from './shared/forms/index.js'
 import { FileStore } from './shared/files/store.js'
@@ -213,6 +213,7 @@ export async function createApp({ db, config, logger }: AppOptions) {
   const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     let status = err instanceof HttpError ? err.status : Number((err as { status?: number }).status) || 500
     if (isDatabaseUnavailable(err)) status = 503
+    else if (isBadInput(err)) status = 400
     if (status === 401 && req.method === 'GET' && !req.xhr) {
       return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`)
     }

@@ -42,6 +42,18 @@ const contextWords = ['bok', 'udsc', 'cudzoziemcy', 'cudzoziemcow', 'haslo', 'pa
 
 export const PASSWORD_MAX = 256
 
+/** 1234567890…, abcdef…, 987654…: consecutive characters (digits wrap 9→0). */
+function isSequential(s: string): boolean {
+  let up = 0
+  let down = 0
+  for (let i = 1; i < s.length; i++) {
+    const d = s.charCodeAt(i) - s.charCodeAt(i - 1)
+    if (d === 1 || (s[i - 1] === '9' && s[i] === '0')) up += 1
+    else if (d === -1 || (s[i - 1] === '0' && s[i] === '9')) down += 1
+  }
+  return Math.max(up, down) >= (s.length - 1) * 0.9
+}
+
 export type PasswordProblem = 'tooShort' | 'tooLong' | 'common' | 'containsUsername' | 'repetitive'
 
 /**
@@ -63,6 +75,6 @@ export function passwordProblem(
   if (lettersOnly && contextWords.some((w) => lettersOnly.replaceAll(w, '') === '')) return 'common'
   if (opts.username && opts.username.length >= 3 && lower.includes(opts.username.toLowerCase()))
     return 'containsUsername'
-  if (new Set(password).size <= 2) return 'repetitive'
+  if (new Set(password).size <= 2 || isSequential(lower)) return 'repetitive'
   return null
 }

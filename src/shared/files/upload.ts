@@ -15,6 +15,14 @@ export interface UploadedFile {
 
 export const documentTypes = ['application/pdf', 'image/jpeg', 'image/png', 'image/tiff']
 
+/**
+ * A browser sends only a file's base name. A name with a path separator, a `..` segment or a control
+ * character was made by hand to reach somewhere else: refused rather than quietly cleaned.
+ */
+export function suspiciousFileName(name: string): boolean {
+  return /[\\/\x00-\x1f\x7f]/.test(name) || name.split('.').every((part) => part === '')
+}
+
 /** A file name safe to show and to put in Content-Disposition: no path, no control characters. */
 export function cleanFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? ''
@@ -38,6 +46,8 @@ export function acceptFiles(
   const types = opts.types ?? documentTypes
   const parser = multer({
     storage: multer.memoryStorage(),
+    // Keep the name as sent, so a name with a path in it is seen (and refused) rather than cut short.
+    preservePath: true,
     limits: { fileSize: opts.maxBytes, files: opts.maxFiles ?? 10, fields: 100, fieldSize: 1024 * 1024 },
   }).array(field, opts.maxFiles ?? 10)
 
@@ -74,6 +84,11 @@ export function acceptFiles(
           errors.push({ field, href: `#${field}`, key: 'files.empty' })
           continue
         }
+        const name = Buffer.from(f.originalname, 'latin1').toString('utf8')
+        if (suspiciousFileName(name)) {
+          errors.push({ field, href: `#${field}`, key: 'files.badName' })
+          continue
+        }
         const detected = await fileTypeFromBuffer(f.buffer)
         if (!detected || !types.includes(detected.mime)) {
           errors.push({ field, href: `#${field}`, key: 'files.wrongType' })
@@ -81,7 +96,7 @@ export function acceptFiles(
         }
         req.uploaded!.push({
           content: f.buffer,
-          originalName: cleanFileName(Buffer.from(f.originalname, 'latin1').toString('utf8')),
+          originalName: cleanFileName(name),
           mime: detected.mime,
           size: f.size,
         })
@@ -93,7 +108,8 @@ export function acceptFiles(
       next(err)
     }
   }
-  return [parse, verifyCsrfAfterUpload, sniff]
+  // The field name travels with the handler, so the security suites can post to every upload route.
+  return [Object.assign(parse, { uploadField: field }), verifyCsrfAfterUpload, sniff]
 }
 
 /** RFC 6266 Content-Disposition with an ASCII fallback and the UTF-8 name. */

@@ -31,3 +31,13 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     e.message ?? '',
   )
 }
+
+/**
+ * PostgreSQL refused a value a user sent that no schema could type in advance (a keyset cursor holding
+ * text where the sort column is a number or a date): the request was bad (400), not the server (500).
+ */
+const badInputCodes = new Set(['22P02', '22007', '22008', '22003'])
+export function isBadInput(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code
+  return !!code && badInputCodes.has(code)
+}

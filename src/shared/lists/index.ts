@@ -45,7 +45,9 @@ export function encodeCursor(values: unknown[]): string {
 function decodeCursor(cursor: string): unknown[] {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
-    if (Array.isArray(v) && v.length === 2) return v
+    const primitive = (x: unknown) =>
+      x === null || typeof x === 'number' || (typeof x === 'string' && x.length <= 200)
+    if (Array.isArray(v) && v.length === 2 && v.every(primitive)) return v
   } catch {
     /* fall through */
   }

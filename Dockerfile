@@ -1,0 +1,21 @@
+# BOK on the current Node LTS. Build: docker build -t bok .   (see docker-compose.yml)
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production \
+    PORT=3000 \
+    DATA_DIR=/var/lib/bok \
+    FILES_DIR=/srv/bok-files
+WORKDIR /app
+COPY package.json package-lock.json ./
+# tsx runs the TypeScript sources directly; dev dependencies (tests, linters, browser driver) are left out.
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY src ./src
+COPY views ./views
+COPY public ./public
+COPY migrations ./migrations
+COPY seeds ./seeds
+COPY tsconfig.json ./
+RUN mkdir -p /var/lib/bok /srv/bok-files && chown -R node:node /var/lib/bok /srv/bok-files
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s CMD node -e "fetch('http://127.0.0.1:3000/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
+CMD ["node", "--import", "tsx", "src/server.ts"]

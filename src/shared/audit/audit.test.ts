@@ -1,0 +1,142 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Knex } from 'knex'
+import { createTestDatabase } from '../../../tests/helpers/db.js'
+import type { Database } from '../db/index.js'
+import { recordAudit, type Actor } from './audit.js'
+import { writeCheckpoint } from './checkpoints.js'
+import { verifyAuditChain } from './verify.js'
+import { GENESIS_HASH, rowHash } from './canonical.js'
+
+const actor: Actor = { id: 1, name: 'Tester', unit: 'BOK', ip: '127.0.0.1' }
+let database: Database
+let db: Knex
+let paths: { checkpointDir: string; signingKeyFile: string }
+
+/** Tampering needs the append-only trigger out of the way, as a database superuser could do. */
+async function asSuperuser(work: (trx: Knex.Transaction) => Promise<unknown>) {
+  await db.transaction(async (trx) => {
+    await trx.raw('ALTER TABLE audit_log DISABLE TRIGGER USER')
+    await work(trx)
+    await trx.raw('ALTER TABLE audit_log ENABLE TRIGGER USER')
+  })
+}
+
+async function freshLog(entries = 5) {
+  await asSuperuser(async (trx) => {
+    await trx.raw('TRUNCATE audit_log')
+    await trx('audit_head').where({ id: 1 }).update({ seq: 0, hash: GENESIS_HASH })
+  })
+  fs.rmSync(paths.checkpointDir, { recursive: true, force: true })
+  for (let i = 0; i < entries; i++)
+    await recordAudit(db, actor, {
+      action: 'test.recorded',
+      entityType: 'thing',
+      entityId: i,
+      details: { n: i, name: 'Łucja' },
+    })
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase()
+  db = database.knex
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bok-audit-'))
+  paths = { checkpointDir: path.join(dir, 'cp'), signingKeyFile: path.join(dir, 'keys', 'k.pem') }
+})
+afterAll(() => database.close())
+
+describe('audit log', () => {
+  it('refuses UPDATE, DELETE and TRUNCATE', async () => {
+    await freshLog(2)
+    await expect(db('audit_log').update({ action: 'x' })).rejects.toThrow(/append-only/)
+    await expect(db('audit_log').del()).rejects.toThrow(/append-only/)
+    await expect(db.raw('TRUNCATE audit_log')).rejects.toThrow(/append-only/)
+  })
+
+  it('verifies a clean chain, with checkpoints', async () => {
+    await freshLog(5)
+    await writeCheckpoint(db, paths)
+    await recordAudit(db, actor, [{ action: 'test.a' }, { action: 'test.b' }])
+    const result = await verifyAuditChain(db, paths)
+    expect(result).toMatchObject({ ok: true, rows: 7, checkpoints: 1 })
+  })
+
+  it('serialises concurrent writers into one chain', async () => {
+    await freshLog(0)
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) => recordAudit(db, actor, { action: 'test.parallel', entityId: i })),
+    )
+    expect((await verifyAuditChain(db, paths)).ok).toBe(true)
+    const ids = (await db('audit_log').orderBy('id').pluck('id')).map(Number)
+    expect(ids).toEqual(Array.from({ length: 30 }, (_, i) => i + 1))
+  })
+
+  it('names the row whose content was altered', async () => {
+    await freshLog(5)
+    await asSuperuser((trx) =>
+      trx('audit_log')
+        .where({ id: 3 })
+        .update({ details: JSON.stringify({ n: 99 }) }),
+    )
+    expect((await verifyAuditChain(db, paths)).broken).toMatchObject({ id: 3 })
+  })
+
+  it('names the gap where a row was deleted', async () => {
+    await freshLog(5)
+    await asSuperuser((trx) => trx('audit_log').where({ id: 2 }).del())
+    expect((await verifyAuditChain(db, paths)).broken).toMatchObject({ id: 2 })
+  })
+
+  it('detects a truncated tail even when the head was moved back too, through the checkpoint', async () => {
+    await freshLog(5)
+    await writeCheckpoint(db, paths)
+    await asSuperuser(async (trx) => {
+      await trx('audit_log').where('id', '>', 3).del()
+      const last = await trx('audit_log').where({ id: 3 }).first('hash')
+      await trx('audit_head').where({ id: 1 }).update({ seq: 3, hash: last.hash })
+    })
+    const result = await verifyAuditChain(db, paths)
+    expect(result.ok).toBe(false)
+    expect(result.broken!.reason).toMatch(/truncated/)
+  })
+
+  it('detects a chain rewritten whole with recomputed hashes, through the checkpoint', async () => {
+    await freshLog(4)
+    await writeCheckpoint(db, paths)
+    await asSuperuser(async (trx) => {
+      const rows = await trx('audit_log').orderBy('id').select('*')
+      let prev = GENESIS_HASH
+      for (const r of rows) {
+        const details = Number(r.id) === 2 ? { n: 'forged' } : r.details
+        const content = {
+          ...r,
+          id: Number(r.id),
+          actor_id: r.actor_id === null ? null : Number(r.actor_id),
+          details,
+        }
+        delete (content as Record<string, unknown>).prev_hash
+        delete (content as Record<string, unknown>).hash
+        const hash = rowHash(prev, content)
+        await trx('audit_log')
+          .where({ id: r.id })
+          .update({ details: JSON.stringify(details), prev_hash: prev, hash })
+        prev = hash
+      }
+      await trx('audit_head').where({ id: 1 }).update({ hash: prev })
+    })
+    const result = await verifyAuditChain(db, paths)
+    expect(result.ok).toBe(false)
+    expect(result.broken!.reason).toMatch(/rewritten/)
+  })
+
+  it('detects a forged checkpoint', async () => {
+    await freshLog(2)
+    await writeCheckpoint(db, paths)
+    const file = path.join(paths.checkpointDir, 'checkpoints.jsonl')
+    const forged = fs.readFileSync(file, 'utf8').replace(/"hash":"[0-9a-f]+"/, `"hash":"${'a'.repeat(64)}"`)
+    fs.writeFileSync(file, forged)
+    expect((await verifyAuditChain(db, paths)).broken!.reason).toMatch(/signature/)
+  })
+})
