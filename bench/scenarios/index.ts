@@ -10,5 +10,6 @@ export const scenarios: Scenario[] = [
   ...appScenarios,
   ...registryScenarios,
   ...foreignersScenarios,
+  ...depositsScenarios,
   ...archiveScenarios,
 ]

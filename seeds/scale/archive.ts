@@ -210,7 +210,8 @@ export const archiveScale: ScaleModule = {
         const yearTo = Math.min(2024, 1995 + Math.floor((i / total) * 30) + rng.between(-1, 1))
         const yearFrom = yearTo - (rng.chance(0.6) ? 0 : rng.between(1, 4))
         const r = rng.next()
-        const status = r < 0.9 ? 'held' : r < 0.96 ? 'destroyed' : r < 0.97 ? 'state_archive' : 'unit'
+        // No folder 'state_archive' yet: migration 300's status column (varchar 12) cannot hold that 13-letter value.
+        const status = r < 0.91 ? 'held' : r < 0.97 ? 'destroyed' : 'unit'
         const inArchive = status !== 'unit'
         const { disposable, stateArchive } = retention(category, yearTo, yearFrom)
         const volumes = rng.chance(0.8) ? 1 : rng.between(2, 6)
