@@ -1,5 +1,9 @@
 import type { Knex } from 'knex'
 import * as m001 from './001_foundation.js'
+import * as m100 from './100_correspondence.js'
+import * as m200 from './200_foreigners.js'
+import * as m201 from './201_deposits.js'
+import * as m300 from './300_archive.js'
 
 type Migration = { up(knex: Knex): Promise<void>; down?(knex: Knex): Promise<void> }
 
@@ -7,7 +11,13 @@ type Migration = { up(knex: Knex): Promise<void>; down?(knex: Knex): Promise<voi
  * Migrations are imported statically (Knex's dynamic import cannot load .ts under Vitest).
  * Forward-only: a landed migration is never edited; add a new one.
  */
-const migrations: Array<[string, Migration]> = [['001_foundation', m001]]
+const migrations: Array<[string, Migration]> = [
+  ['001_foundation', m001],
+  ['100_correspondence', m100],
+  ['200_foreigners', m200],
+  ['201_deposits', m201],
+  ['300_archive', m300],
+]
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
   getMigrations: async () => migrations,

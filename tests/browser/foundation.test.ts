@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { issueSetupToken } from '../../src/modules/auth/service.js'
+import { currentTotpCode } from '../../src/shared/auth/totp.js'
 import { createUnit } from '../helpers/app.js'
 import {
   expectAccessible,
   launchBrowser,
   newContext,
+  signInAsRole,
   signInThroughForm,
   startBok,
   visit,
@@ -101,6 +103,35 @@ describe('without JavaScript', () => {
       await expect.poll(() => page.locator('h1').textContent()).toBe('Sign in')
       expect(await page.locator('html').getAttribute('lang')).toBe('en')
       await expectAccessible(page)
+    })
+    await context.close()
+  })
+})
+
+describe('second factor in the browser', () => {
+  it('enrols with the QR key, then signs in with a code and with a recovery code', async () => {
+    const context = await newContext(browser)
+    await withPage(context, 'foundation-totp', async (page) => {
+      const user = await signInAsRole(page, bok, 'auditor')
+      await visit(page, `${bok.baseUrl}/account/second-factor`)
+      expect(await page.locator('.qr svg').count()).toBe(1)
+      const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '')
+      await page.getByLabel('Kod', { exact: true }).fill(currentTotpCode(secret))
+      await page.getByLabel('Obecne hasło').fill(user.password)
+      await page.getByRole('button', { name: 'Włącz' }).click()
+      await expectAccessible(page)
+      const codes = await page.getByTestId('recovery-codes').locator('code').allTextContents()
+      expect(codes).toHaveLength(10)
+      await page.getByRole('button', { name: 'Wyloguj' }).click()
+      await page.waitForURL(`${bok.baseUrl}/login`)
+
+      await signInThroughForm(page, bok.baseUrl, user.username, user.password)
+      await page.waitForURL(`${bok.baseUrl}/login/second-factor`)
+      await expectAccessible(page)
+      await page.getByLabel('Kod', { exact: true }).fill(codes[3]!)
+      await page.getByRole('button', { name: 'Potwierdź' }).click()
+      await page.waitForURL(`${bok.baseUrl}/`)
+      expect(await page.locator('.notice').first().textContent()).toContain('Użyto kodu odzyskiwania')
     })
     await context.close()
   })

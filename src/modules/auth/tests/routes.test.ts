@@ -151,10 +151,12 @@ describe('second factor', () => {
       .type('form')
       .send({ _csrf: s.csrf, secret, code: '000000', currentPassword: user.password })
     expect(bad.status).toBe(422)
+    // the same code again later (even in the next 30-second step) must be refused as a replay
+    const enrolCode = currentTotpCode(secret)
     const done = await s.agent
       .post('/account/second-factor')
       .type('form')
-      .send({ _csrf: s.csrf, secret, code: currentTotpCode(secret), currentPassword: user.password })
+      .send({ _csrf: s.csrf, secret, code: enrolCode, currentPassword: user.password })
     expect(done.status).toBe(200)
     const codes = [...done.text.matchAll(/<code>([a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{2})<\/code>/g)].map(
       (m) => m[1]!,
@@ -174,7 +176,7 @@ describe('second factor', () => {
     const replay = await agent
       .post('/login/second-factor')
       .type('form')
-      .send({ _csrf: csrfFrom(page.text), code: currentTotpCode(secret) })
+      .send({ _csrf: csrfFrom(page.text), code: enrolCode })
     expect(replay.status).toBe(401)
     const viaRecovery = await agent
       .post('/login/second-factor')

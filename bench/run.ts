@@ -1,0 +1,467 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import pg from 'pg'
+import type { Knex } from 'knex'
+import { knexForPostgres, migrateLatest } from '../src/shared/db/index.js'
+import { defaultSizes, smallSizes, type ScaleSizes } from '../seeds/scale/context.js'
+import { runScaleSeed } from '../seeds/scale/index.js'
+import { benchUsername } from '../seeds/scale/core.js'
+import type { Role } from '../src/shared/auth/permissions.js'
+import { startScratchPg, type ScratchPg } from '../scripts/scratch-pg.js'
+import { startBok, startChild, login, type ChildServer, type Session } from './bok.js'
+import { drive, type LoadResult } from './load.js'
+import { currentSettings, recommendedSettings } from './settings.js'
+import { scenarios as allScenarios } from './scenarios/index.js'
+import type { BenchEnv, Prepared, Quality, Scenario } from './scenarios/types.js'
+import { runSoak } from './soak.js'
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    curve: { type: 'boolean', default: false },
+    soak: { type: 'boolean', default: false },
+    seconds: { type: 'string' },
+    duration: { type: 'string' },
+    scenarios: { type: 'string' },
+    incoming: { type: 'string' },
+    foreigners: { type: 'string' },
+    deposits: { type: 'string' },
+    folders: { type: 'string' },
+    'shared-buffers': { type: 'string' },
+    'pool-max': { type: 'string' },
+    node: { type: 'string' },
+    markdown: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+})
+
+if (args.help) {
+  console.log(`Usage: npm run bench -- [--quick] [--json] [--curve] [--soak [--seconds 60]]
+    [--duration S per load] [--scenarios registry.,deposits.name_search] [--incoming N --foreigners N --deposits N --folders N]
+    [--shared-buffers 4GB] [--pool-max 10] [--node /path/to/node] [--markdown report.md]
+Uses DATABASE_URL's server if set (in a new database it drops afterwards), else starts a scratch PostgreSQL.`)
+  process.exit(0)
+}
+
+/** Human output goes to stderr so that --json's stdout is only the JSON lines. */
+const say = (m = '') => process.stderr.write(m + '\n')
+const report: string[] = []
+const note = (m = '') => {
+  say(m)
+  report.push(m)
+}
+
+const quick = args.quick
+const count = (v: string | undefined, fallback: number) => (v ? Number(v.replace(/[_,]/g, '')) : fallback)
+const base = quick ? smallSizes : defaultSizes
+const sizes: ScaleSizes = {
+  incoming: count(args.incoming, base.incoming),
+  foreigners: count(args.foreigners, base.foreigners),
+  deposits: count(args.deposits, base.deposits),
+  folders: count(args.folders, base.folders),
+}
+const loadSeconds = Number(args.duration ?? (quick ? 1 : 5))
+const poolMax = Number(args['pool-max'] ?? 10)
+const loads: Array<{ connections: number; rate: number | null }> = quick
+  ? [
+      { connections: 1, rate: null },
+      { connections: 16, rate: null },
+      { connections: 16, rate: 50 },
+    ]
+  : [
+      { connections: 1, rate: null },
+      { connections: 16, rate: null },
+      { connections: 64, rate: null },
+      { connections: 16, rate: 50 },
+    ]
+/** The soak checks integrity under load, not scale: a tenth of production size unless sizes are given. */
+const soakDefault: ScaleSizes = { incoming: 100_000, foreigners: 200_000, deposits: 50_000, folders: 200_000 }
+const password = 'bench-password-' + Math.random().toString(36).slice(2)
+const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bok-bench-'))
+
+interface Line {
+  scenario: string
+  rows: number
+  connections: number
+  rate: number | null
+  requests: number
+  p50_ms: number
+  p95_ms: number
+  p99_ms: number
+  rps: number
+  floor_rps: number | null
+  ratio_to_floor: number | null
+  recall_at_10?: number
+  decoy_above_match_rate?: number
+}
+const lines: Array<Line & { errors: number; rss_mb: number }> = []
+
+function emit(line: Line, errors: number, rssMb: number) {
+  lines.push({ ...line, errors, rss_mb: rssMb })
+  if (args.json) process.stdout.write(JSON.stringify(line) + '\n')
+}
+
+// ------------------------------------------------------------------ databases
+
+interface Server {
+  /** URL of a new, empty database on the server. */
+  createDatabase(label: string): Promise<string>
+  stop(): Promise<void>
+}
+
+async function openServer(): Promise<Server> {
+  const created: string[] = []
+  let scratch: ScratchPg | null = null
+  let adminUrl: string
+  if (process.env.DATABASE_URL) {
+    adminUrl = process.env.DATABASE_URL
+    note(`PostgreSQL: the server of DATABASE_URL (its own settings; see below)`)
+  } else {
+    const sharedBuffers = args['shared-buffers'] ?? (quick ? '512MB' : '4GB')
+    scratch = await startScratchPg(recommendedSettings({ sharedBuffers }))
+    adminUrl = scratch.url
+    note(`PostgreSQL: scratch server in ${scratch.dir} on port ${scratch.port}`)
+  }
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  return {
+    async createDatabase(label) {
+      const name = `bok_bench_${process.pid}_${label}`.toLowerCase().replace(/[^a-z0-9_]/g, '_')
+      await admin.query(`DROP DATABASE IF EXISTS ${name}`)
+      await admin.query(`CREATE DATABASE ${name}`)
+      created.push(name)
+      const url = new URL(adminUrl)
+      url.pathname = `/${name}`
+      return url.toString()
+    },
+    async stop() {
+      for (const name of created)
+        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined)
+      await admin.end()
+      scratch?.stop()
+    },
+  }
+}
+
+// ------------------------------------------------------------------ one measured data set
+
+async function seedDatabase(url: string, s: ScaleSizes): Promise<Knex> {
+  const knex = knexForPostgres(url, 4)
+  await migrateLatest(knex)
+  const result = await runScaleSeed(knex, 'postgres', { sizes: s, password, log: (m) => say(`  ${m}`) })
+  const rows = result.stats.reduce((a, t) => a + t.rows, 0)
+  const copySeconds = result.stats.reduce((a, t) => a + t.seconds, 0)
+  note(
+    `Seeded ${rows.toLocaleString('en')} rows in ${result.seconds.toFixed(1)} s ` +
+      `(COPY ${copySeconds.toFixed(1)} s = ${Math.round(rows / Math.max(copySeconds, 0.001)).toLocaleString('en')} rows/s)`,
+  )
+  for (const t of result.stats)
+    report.push(
+      `    ${t.table}: ${t.rows.toLocaleString('en')} rows, COPY ${t.seconds.toFixed(1)} s ` +
+        `(${Math.round(t.rows / Math.max(t.seconds, 0.001)).toLocaleString('en')} rows/s), indexes ${t.indexSeconds.toFixed(1)} s`,
+    )
+  if (result.skipped.length) note(`Not seeded (module not on this branch): ${result.skipped.join('; ')}`)
+  return knex
+}
+
+async function tableExists(knex: Knex, table: string): Promise<boolean> {
+  const r = await knex.raw(`SELECT to_regclass(?) AS t`, [table])
+  return !!r.rows[0]?.t
+}
+
+async function availableScenarios(knex: Knex, only: (s: Scenario) => boolean): Promise<Scenario[]> {
+  const filters = args.scenarios?.split(',').map((s) => s.trim())
+  const out: Scenario[] = []
+  for (const s of allScenarios) {
+    if (!only(s)) continue
+    if (filters && !filters.some((f) => s.name.startsWith(f))) continue
+    let ok = true
+    for (const t of s.requires) if (!(await tableExists(knex, t))) ok = false
+    if (ok) out.push(s)
+  }
+  return out
+}
+
+async function measure(opts: {
+  url: string
+  knex: Knex
+  sizes: ScaleSizes
+  label: string
+  scenarios: Scenario[]
+  loads: Array<{ connections: number; rate: number | null }>
+  floor: boolean
+  quality: boolean
+  explain: boolean
+}): Promise<number> {
+  const bok = await startBok({
+    databaseUrl: opts.url,
+    dataDir: path.join(workDir, `bok-${opts.label}`),
+    logFile: path.join(workDir, `bok-${opts.label}.log`),
+    poolMax,
+    nodeBin: args.node,
+  })
+  const sessions = new Map<Role, Promise<Session>>()
+  const env: BenchEnv = {
+    knex: opts.knex,
+    sizes: opts.sizes,
+    variety: quick ? 50 : 200,
+    session(role) {
+      if (!sessions.has(role)) sessions.set(role, login(bok.baseUrl, benchUsername(role), password))
+      return sessions.get(role)!
+    },
+  }
+  const prepared = new Map<string, Prepared>()
+  for (const s of opts.scenarios) prepared.set(s.name, await s.prepare(env))
+
+  let floor: ChildServer | null = null
+  const floorSpecs = Object.fromEntries(
+    [...prepared].filter(([, p]) => p.floor).map(([name, p]) => [name, p.floor]),
+  )
+  if (opts.floor && Object.keys(floorSpecs).length) {
+    const specFile = path.join(workDir, `floor-${opts.label}.json`)
+    fs.writeFileSync(specFile, JSON.stringify(floorSpecs))
+    floor = await startChild({
+      script: 'bench/floor.ts',
+      env: { DATABASE_URL: opts.url, FLOOR_SPEC: specFile, FLOOR_POOL_MAX: String(poolMax) },
+      logFile: path.join(workDir, `floor-${opts.label}.log`),
+      readyPath: '/healthz',
+      nodeBin: args.node,
+    })
+  }
+
+  try {
+    for (const s of opts.scenarios) {
+      const p = prepared.get(s.name)!
+      const cookie = p.signedIn && s.role ? (await env.session(s.role)).cookie : null
+      const rows = s.rows(opts.sizes)
+      const warm = quick ? 0.5 : Math.min(2, loadSeconds)
+      // A PDF takes long enough that a one-second window may see none finish.
+      const seconds = s.kind === 'pdf' ? Math.max(loadSeconds, 3) : loadSeconds
+      await drive({
+        baseUrl: bok.baseUrl,
+        requests: p.requests,
+        cookie,
+        connections: 8,
+        seconds: warm,
+        expect: p.expect,
+      })
+      const floorRequests = Array.from({ length: env.variety }, (_, i) => ({
+        method: 'GET' as const,
+        path: `/s/${s.name}?i=${i}`,
+      }))
+      if (floor && p.floor)
+        await drive({
+          baseUrl: floor.baseUrl,
+          requests: floorRequests,
+          connections: 8,
+          seconds: warm,
+          expect: [200],
+        })
+      let quality: Quality | null = null
+      if (opts.quality && s.quality) {
+        quality = await s.quality(env)
+        note(
+          `${s.name}: recall@10 ${(quality.recall_at_10 * 100).toFixed(1)} %, decoy above match ` +
+            `${(quality.decoy_above_match_rate * 100).toFixed(1)} % (${quality.queries} queries)` +
+            (quality.breakdown ? `; recall by origin: ${quality.breakdown}` : ''),
+        )
+      }
+      for (const load of opts.loads) {
+        const result: LoadResult = await drive({
+          baseUrl: bok.baseUrl,
+          requests: p.requests,
+          cookie,
+          connections: load.connections,
+          rate: load.rate,
+          seconds,
+          expect: p.expect,
+        })
+        let floorRps: number | null = null
+        if (floor && p.floor && !load.rate) {
+          const f = await drive({
+            baseUrl: floor.baseUrl,
+            requests: floorRequests,
+            connections: load.connections,
+            seconds: loadSeconds,
+            expect: [200],
+          })
+          floorRps = f.rps
+        }
+        if (result.errors)
+          say(
+            `  ! ${s.name} c=${load.connections}: ${result.errors} errors, statuses ${JSON.stringify(result.statuses)}`,
+          )
+        const line: Line = {
+          scenario: s.name,
+          rows,
+          connections: load.connections,
+          rate: load.rate,
+          requests: result.requests,
+          p50_ms: result.p50_ms,
+          p95_ms: result.p95_ms,
+          p99_ms: result.p99_ms,
+          rps: result.rps,
+          floor_rps: floorRps,
+          ratio_to_floor: floorRps ? Math.round((result.rps / floorRps) * 100) / 100 : null,
+          ...(quality
+            ? { recall_at_10: quality.recall_at_10, decoy_above_match_rate: quality.decoy_above_match_rate }
+            : {}),
+        }
+        emit(line, result.errors, bok.peakRssMb())
+        say(
+          `  ${s.name.padEnd(28)} ${String(rows).padStart(9)} ${(load.rate ? `${load.rate}/s@${load.connections}` : `c=${load.connections}`).padEnd(10)} ` +
+            `p50 ${line.p50_ms} p95 ${line.p95_ms} p99 ${line.p99_ms} ms, ${line.rps} rps` +
+            (floorRps ? `, floor ${floorRps} rps, ratio ${line.ratio_to_floor}` : '') +
+            (result.errors ? `, ${result.errors} ERRORS` : ''),
+        )
+      }
+    }
+    if (opts.explain) {
+      const client = new pg.Client({ connectionString: opts.url })
+      await client.connect()
+      try {
+        for (const s of opts.scenarios) {
+          const e = prepared.get(s.name)?.explain
+          if (!e) continue
+          const r = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${e.sql}`, e.params)
+          note(
+            `\nEXPLAIN (ANALYZE, BUFFERS) ${s.name} at ${s.rows(opts.sizes).toLocaleString('en')} rows, params ${JSON.stringify(e.params)}:`,
+          )
+          note('```')
+          for (const row of r.rows as Array<Record<string, string>>) note(row['QUERY PLAN'])
+          note('```')
+        }
+      } finally {
+        await client.end()
+      }
+    }
+  } finally {
+    const rss = bok.peakRssMb()
+    note(
+      `BOK peak RSS (VmHWM) at ${opts.label}: ${rss} MB` +
+        (floor ? `; floor server ${floor.peakRssMb()} MB` : ''),
+    )
+    await bok.stop()
+    await floor?.stop()
+  }
+  return bok.peakRssMb()
+}
+
+// ------------------------------------------------------------------ report
+
+function printTable() {
+  const header =
+    '| scenario | rows | load | requests | errors | p50 ms | p95 ms | p99 ms | rps | floor rps | ratio | RSS MB |'
+  const rule = '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
+  note('')
+  note(header)
+  note(rule)
+  for (const l of lines)
+    note(
+      `| ${l.scenario} | ${l.rows.toLocaleString('en')} | ${l.rate ? `${l.rate}/s over ${l.connections}` : `${l.connections} conn`} | ` +
+        `${l.requests} | ${l.errors} | ${l.p50_ms} | ${l.p95_ms} | ${l.p99_ms} | ${l.rps} | ${l.floor_rps ?? '–'} | ` +
+        `${l.ratio_to_floor ?? '–'} | ${l.rss_mb} |`,
+    )
+}
+
+// ------------------------------------------------------------------ main
+
+const server = await openServer()
+const started = performance.now()
+try {
+  note(
+    `BOK benchmark ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ` +
+      `${Math.round(os.totalmem() / 1024 ** 3)} GB, Node ${process.version}${args.node ? ` (BOK on ${args.node})` : ''}, ` +
+      `load average ${os
+        .loadavg()
+        .map((n) => n.toFixed(2))
+        .join(' ')}`,
+  )
+  if (args.soak) {
+    const url = await server.createDatabase('soak')
+    const soakSizes = args.incoming || args.foreigners || args.deposits || args.folders ? sizes : soakDefault
+    const knex = await seedDatabase(url, quick ? smallSizes : soakSizes)
+    try {
+      note('PostgreSQL settings: ' + JSON.stringify(await currentSettings(knex)))
+      const ok = await runSoak({
+        url,
+        knex,
+        workDir,
+        password,
+        seconds: Number(args.seconds ?? 60),
+        poolMax,
+        nodeBin: args.node,
+        say: note,
+      })
+      process.exitCode = ok ? 0 : 1
+    } finally {
+      await knex.destroy()
+    }
+  } else {
+    const url = await server.createDatabase('main')
+    const knex = await seedDatabase(url, sizes)
+    try {
+      note('PostgreSQL settings: ' + JSON.stringify(await currentSettings(knex)))
+      note(
+        `Per load: ${loadSeconds} s after a warm-up; BOK DATABASE_POOL_MAX=${poolMax}, floor pool ${poolMax}.`,
+      )
+      const list = await availableScenarios(knex, () => true)
+      note(`Scenarios: ${list.map((s) => s.name).join(', ')}`)
+      const missing = allScenarios.filter((s) => !list.includes(s)).map((s) => s.name)
+      if (missing.length) note(`Not run (module not on this branch or filtered out): ${missing.join(', ')}`)
+      await measure({
+        url,
+        knex,
+        sizes,
+        label: 'main',
+        scenarios: list,
+        loads,
+        floor: true,
+        quality: true,
+        explain: true,
+      })
+    } catch (err) {
+      await knex.destroy()
+      throw err
+    }
+    if (args.curve) {
+      const steps = quick ? [10_000, 20_000, 40_000] : [100_000, 1_000_000, 2_000_000]
+      for (const n of steps) {
+        const curveSizes: ScaleSizes = { incoming: n / 2, foreigners: n, deposits: n / 4, folders: n }
+        const same = JSON.stringify(curveSizes) === JSON.stringify(sizes)
+        note(`\nScale curve: ${JSON.stringify(curveSizes)}${same ? ' (the main data set)' : ''}`)
+        const curl = same ? url : await server.createDatabase(`curve_${n}`)
+        const ck = same ? knex : await seedDatabase(curl, curveSizes)
+        try {
+          const list = await availableScenarios(ck, (s) => s.kind === 'search')
+          await measure({
+            url: curl,
+            knex: ck,
+            sizes: curveSizes,
+            label: `curve-${n}`,
+            scenarios: list,
+            loads: [
+              { connections: 1, rate: null },
+              { connections: 16, rate: null },
+            ],
+            floor: false,
+            quality: false,
+            explain: false,
+          })
+        } finally {
+          if (!same) await ck.destroy()
+        }
+      }
+    }
+    await knex.destroy()
+    printTable()
+  }
+  note(`\nTotal ${((performance.now() - started) / 1000).toFixed(0)} s.`)
+} finally {
+  await server.stop()
+  if (args.markdown) fs.writeFileSync(args.markdown, report.join('\n') + '\n')
+  fs.rmSync(workDir, { recursive: true, force: true })
+}

@@ -1,0 +1,140 @@
+import type { Db } from '../../shared/db/index.js'
+
+/** Filters of the holdings search; all optional, combined with AND. */
+export interface HoldingsCriteria {
+  /** Free text over titles: every word must occur, in any order, ignoring case and diacritics. */
+  q?: string
+  unitId?: number
+  /** A JRWA class: the class itself and, for a higher-level class, every class below it. */
+  jrwa?: string
+  category?: string
+  /** Folders whose date range overlaps [yearFrom, yearTo]. */
+  yearFrom?: number
+  yearTo?: number
+  room?: string
+  rack?: string
+  shelf?: number
+  /** Default: everything the archive has taken in (held, destroyed, passed to the State Archive). */
+  status?: 'held' | 'destroyed' | 'state_archive'
+}
+
+export interface HoldingRow {
+  id: number
+  sign: string
+  title: string
+  year_from: number
+  year_to: number | null
+  category: string
+  volumes: number
+  status: string
+  unit_symbol: string
+  room: string | null
+  rack: string | null
+  shelf: number | null
+  box: string | null
+  barcode: string | null
+  linear_metres: string | null
+  transfer_list_id: number | null
+  borrower_name: string | null
+  loan_due_on: string | null
+}
+
+/** How many newest rows the adaptive probe scans before falling back to the full-text index. */
+export const probeWindow = 5000
+
+const inArchive = ['held', 'destroyed', 'state_archive']
+
+// Same normalisation as the generated `tsv` column in migration 300.
+const tsQuery = `plainto_tsquery('simple'::regconfig, translate(f_unaccent(lower(?)), '-/.,', '    '))`
+
+function applyFilters(qb: ReturnType<Db>, c: HoldingsCriteria, after?: number): void {
+  if (c.status) qb.where('f.status', c.status)
+  else qb.whereIn('f.status', inArchive)
+  if (c.unitId) qb.where('f.unit_id', c.unitId)
+  if (c.jrwa)
+    if (c.jrwa.length === 4) qb.where('f.jrwa_symbol', c.jrwa)
+    else qb.whereRaw('left(f.jrwa_symbol, ?) = ?', [c.jrwa.length, c.jrwa])
+  if (c.category) qb.where('f.category', c.category)
+  if (c.yearFrom) qb.whereRaw('coalesce(f.year_to, f.year_from) >= ?', [c.yearFrom])
+  if (c.yearTo) qb.where('f.year_from', '<=', c.yearTo)
+  if (c.room) qb.where('f.room', c.room)
+  if (c.rack) qb.where('f.rack', c.rack)
+  if (c.shelf) qb.where('f.shelf', c.shelf)
+  if (after) qb.where('f.id', '<', after)
+}
+
+/**
+ * The holdings search, newest first, keyset on id (`after` = last id of the previous page). Returns at
+ * most `limit` rows and the cursor of the next page (null on the last page).
+ *
+ * Why two steps for text (PERFORMANCE.md §2): for common words a GIN bitmap scan reads tens of
+ * thousands of heap pages, while the newest rows already hold a full page of hits; for rare words the
+ * opposite holds, and the planner cannot tell which case it is in. So probe the newest `probeWindow`
+ * rows first and only if they do not fill the page run the plain GIN query.
+ */
+export async function searchHoldings(
+  db: Db,
+  criteria: HoldingsCriteria,
+  page: { after?: number; limit?: number } = {},
+): Promise<{ rows: HoldingRow[]; next: number | null }> {
+  const limit = page.limit ?? 50
+  const q = criteria.q?.trim() ?? ''
+  let ids: number[]
+  if (q === '') {
+    const qb = db('archive_folders as f').select('f.id')
+    applyFilters(qb, criteria, page.after)
+    ids = (await qb.orderBy('f.id', 'desc').limit(limit + 1)).map((r: { id: number }) => Number(r.id))
+  } else {
+    const window = db('archive_folders as f').select('f.id', 'f.tsv')
+    applyFilters(window, criteria, page.after)
+    window.orderBy('f.id', 'desc').limit(probeWindow)
+    const probe = await db
+      .from(window.as('p'))
+      .select('p.id')
+      .whereRaw(`p.tsv @@ ${tsQuery}`, [q])
+      .orderBy('p.id', 'desc')
+      .limit(limit + 1)
+    ids = probe.map((r: { id: number }) => Number(r.id))
+    if (ids.length <= limit) {
+      const full = db('archive_folders as f').select('f.id').whereRaw(`f.tsv @@ ${tsQuery}`, [q])
+      applyFilters(full, criteria, page.after)
+      ids = (await full.orderBy('f.id', 'desc').limit(limit + 1)).map((r: { id: number }) => Number(r.id))
+    }
+  }
+  const next = ids.length > limit ? ids[limit - 1]! : null
+  const rows = await holdingsByIds(db, ids.slice(0, limit))
+  return { rows, next }
+}
+
+/** Display columns for the given folders, newest first, with the borrower of a folder that is out. */
+export async function holdingsByIds(db: Db, ids: number[]): Promise<HoldingRow[]> {
+  if (ids.length === 0) return []
+  return db('archive_folders as f')
+    .join('org_units as u', 'u.id', 'f.unit_id')
+    .leftJoin('archive_loans as l', function () {
+      this.on('l.folder_id', 'f.id').andOnNull('l.returned_on')
+    })
+    .leftJoin('archive_borrowers as b', 'b.id', 'l.borrower_id')
+    .whereIn('f.id', ids)
+    .orderBy('f.id', 'desc')
+    .select(
+      'f.id',
+      'f.sign',
+      'f.title',
+      'f.year_from',
+      'f.year_to',
+      'f.category',
+      'f.volumes',
+      'f.status',
+      'u.symbol as unit_symbol',
+      'f.room',
+      'f.rack',
+      'f.shelf',
+      'f.box',
+      'f.barcode',
+      'f.linear_metres',
+      'f.transfer_list_id',
+      'b.full_name as borrower_name',
+      'l.due_on as loan_due_on',
+    )
+}

@@ -1,0 +1,14 @@
+import type { Request } from 'express'
+import { HttpError } from '../../shared/http/errors.js'
+
+/** A positive integer route parameter, or 404. */
+export function idParam(req: Request, name = 'id'): number {
+  const id = Number(req.params[name])
+  if (!Number.isSafeInteger(id) || id <= 0) throw new HttpError(404)
+  return id
+}
+
+/** Today as 'YYYY-MM-DD' (UTC). */
+export function todayIso(now = new Date()): string {
+  return now.toISOString().slice(0, 10)
+}

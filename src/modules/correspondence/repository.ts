@@ -1,0 +1,378 @@
+import type { Knex } from 'knex'
+import type { Db } from '../../shared/db/index.js'
+import type { ListFilters } from './schemas.js'
+
+export interface IncomingRow {
+  id: number
+  year: number
+  number: number
+  received_at: Date
+  letter_date: string | null
+  sender_id: number | null
+  sender_name: string
+  sender_address: string | null
+  sender_email: string | null
+  sender_edelivery: string | null
+  sender_reference: string | null
+  subject: string
+  channel: string
+  form: string
+  tracking_number: string | null
+  enclosures_count: number
+  enclosures_description: string | null
+  unit_id: number | null
+  unit_symbol: string | null
+  assignee_id: number | null
+  assignee_name: string | null
+  routing_status: string
+  case_reference: string | null
+  notes: string | null
+  status: 'registered' | 'annulled'
+  annulled_at: Date | null
+  annulled_by_name: string | null
+  annul_reason: string | null
+  message_id: string | null
+  inquiry_type_id: number | null
+  inquiry_type_code: string | null
+  inquirer_kind: string | null
+  due_date: string | null
+  answer_outgoing_id: number | null
+  answered_at: Date | null
+  created_by_name: string | null
+  created_at: Date
+}
+
+const itemColumns = [
+  'i.id',
+  'i.year',
+  'i.number',
+  'i.received_at',
+  'i.letter_date',
+  'i.sender_id',
+  'i.sender_name',
+  'i.sender_address',
+  'i.sender_email',
+  'i.sender_edelivery',
+  'i.sender_reference',
+  'i.subject',
+  'i.channel',
+  'i.form',
+  'i.tracking_number',
+  'i.enclosures_count',
+  'i.enclosures_description',
+  'i.unit_id',
+  'o.symbol as unit_symbol',
+  'i.assignee_id',
+  'a.display_name as assignee_name',
+  'i.routing_status',
+  'i.case_reference',
+  'i.notes',
+  'i.status',
+  'i.annulled_at',
+  'x.display_name as annulled_by_name',
+  'i.annul_reason',
+  'i.message_id',
+  'i.inquiry_type_id',
+  'q.code as inquiry_type_code',
+  'i.inquirer_kind',
+  'i.due_date',
+  'i.answer_outgoing_id',
+  'i.answered_at',
+  'c.display_name as created_by_name',
+  'i.created_at',
+]
+
+/** Columns for list pages: no notes or sender contact details. */
+const listColumns = [
+  'i.id',
+  'i.year',
+  'i.number',
+  'i.received_at',
+  'i.sender_name',
+  'i.sender_reference',
+  'i.subject',
+  'i.channel',
+  'i.unit_id',
+  'o.symbol as unit_symbol',
+  'i.routing_status',
+  'i.case_reference',
+  'i.status',
+  'i.inquiry_type_id',
+  'i.due_date',
+  'i.answered_at',
+]
+export type IncomingListRow = Pick<
+  IncomingRow,
+  | 'id'
+  | 'year'
+  | 'number'
+  | 'received_at'
+  | 'sender_name'
+  | 'sender_reference'
+  | 'subject'
+  | 'channel'
+  | 'unit_id'
+  | 'unit_symbol'
+  | 'routing_status'
+  | 'case_reference'
+  | 'status'
+  | 'inquiry_type_id'
+  | 'due_date'
+  | 'answered_at'
+>
+
+const itemBase = (db: Db) =>
+  db('incoming_items as i')
+    .leftJoin('org_units as o', 'o.id', 'i.unit_id')
+    .leftJoin('users as a', 'a.id', 'i.assignee_id')
+    .leftJoin('users as x', 'x.id', 'i.annulled_by')
+    .leftJoin('users as c', 'c.id', 'i.created_by')
+    .leftJoin('inquiry_types as q', 'q.id', 'i.inquiry_type_id')
+
+export async function findIncoming(db: Db, id: number): Promise<IncomingRow | undefined> {
+  return itemBase(db).where('i.id', id).first(itemColumns)
+}
+
+export async function lockIncoming(trx: Knex.Transaction, id: number) {
+  return trx('incoming_items')
+    .where({ id })
+    .forUpdate()
+    .first(
+      'id',
+      'year',
+      'number',
+      'status',
+      'unit_id',
+      'assignee_id',
+      'routing_status',
+      'received_at',
+      'inquiry_type_id',
+      'due_date',
+      'answered_at',
+      'case_reference',
+    )
+}
+
+export async function findIncomingIdByNumber(db: Db, year: number, number: number): Promise<number | null> {
+  const row = await db('incoming_items').where({ year, number }).first('id')
+  return row ? Number(row.id) : null
+}
+
+export type NewIncoming = Record<string, unknown>
+
+export async function insertIncoming(db: Db, row: NewIncoming): Promise<number> {
+  const [r] = await db('incoming_items').insert(row).returning('id')
+  return Number(r.id)
+}
+
+export async function updateIncoming(db: Db, id: number, fields: Record<string, unknown>): Promise<void> {
+  await db('incoming_items').where({ id }).update(fields)
+}
+
+/** The register with non-personal filters; `text` (already folded by the caller's query) is optional. */
+export function incomingQuery(db: Db, f: ListFilters & { text?: string; today?: string }): Knex.QueryBuilder {
+  const q = db('incoming_items as i').leftJoin('org_units as o', 'o.id', 'i.unit_id').select(listColumns)
+  if (f.from)
+    q.where('i.received_at', '>=', db.raw(`(?::date)::timestamp AT TIME ZONE 'Europe/Warsaw'`, [f.from]))
+  if (f.to)
+    q.where('i.received_at', '<', db.raw(`((?::date) + 1)::timestamp AT TIME ZONE 'Europe/Warsaw'`, [f.to]))
+  if (f.channel) q.where('i.channel', f.channel)
+  if (f.unitId) q.where('i.unit_id', f.unitId)
+  if (f.status) q.where('i.status', f.status)
+  if (f.routing) q.where('i.routing_status', f.routing)
+  if (f.inquiry) {
+    q.whereNotNull('i.inquiry_type_id')
+    if (f.inquiry !== 'any') q.whereNull('i.answered_at').andWhere('i.status', 'registered')
+    if (f.inquiry === 'overdue') q.where('i.due_date', '<', f.today!)
+  }
+  if (f.text) {
+    // Each word must occur (as a substring) in the folded text; the trigram index serves LIKE '%…%'.
+    for (const word of f.text.split(/\s+/).filter(Boolean).slice(0, 8)) {
+      q.whereRaw(`i.search_norm LIKE '%' || lower(f_unaccent(?)) || '%'`, [word.replace(/[%_\\]/g, '')])
+    }
+  }
+  return q
+}
+
+export async function listAnnulments(db: Db, year: number) {
+  return db('incoming_items as i')
+    .leftJoin('users as x', 'x.id', 'i.annulled_by')
+    .where({ 'i.year': year, 'i.status': 'annulled' })
+    .orderBy('i.number')
+    .select(
+      'i.id',
+      'i.year',
+      'i.number',
+      'i.annulled_at',
+      'i.annul_reason',
+      'x.display_name as annulled_by_name',
+    )
+}
+
+export async function registerSummary(db: Db, year: number) {
+  const row = await db('incoming_items')
+    .where({ year })
+    .first(
+      db.raw('count(*)::int as total'),
+      db.raw('coalesce(max(number), 0)::int as last_number'),
+      db.raw(`count(*) filter (where status = 'annulled')::int as annulled`),
+    )
+  return { total: Number(row.total), lastNumber: Number(row.last_number), annulled: Number(row.annulled) }
+}
+
+// --- Senders -------------------------------------------------------------------------------------
+
+export interface SenderRow {
+  id: number
+  kind: string
+  name: string
+  address: string | null
+  email: string | null
+  epuap_address: string | null
+  edelivery_address: string | null
+}
+const senderColumns = ['id', 'kind', 'name', 'address', 'email', 'epuap_address', 'edelivery_address']
+
+export async function findSender(db: Db, id: number): Promise<SenderRow | undefined> {
+  return db('registry_senders').where({ id }).first(senderColumns)
+}
+
+export async function findSameSender(db: Db, name: string, address: string | null) {
+  return db('registry_senders')
+    .whereRaw('name_norm = lower(f_unaccent(?))', [name])
+    .andWhereRaw('coalesce(address, ?) = ?', ['', address ?? ''])
+    .first(senderColumns) as Promise<SenderRow | undefined>
+}
+
+export async function insertSender(db: Db, s: Omit<SenderRow, 'id'> & { created_by: number | null }) {
+  const [r] = await db('registry_senders').insert(s).returning('id')
+  return Number(r.id)
+}
+
+/** Names containing every typed word, folded; the closest names first. */
+export async function lookupSenders(db: Db, text: string, limit = 10): Promise<SenderRow[]> {
+  const q = db('registry_senders').select(senderColumns)
+  for (const word of text.split(/\s+/).filter(Boolean).slice(0, 5))
+    q.whereRaw(`name_norm LIKE '%' || lower(f_unaccent(?)) || '%'`, [word.replace(/[%_\\]/g, '')])
+  return q.orderByRaw('similarity(name_norm, lower(f_unaccent(?))) DESC, id DESC', [text]).limit(limit)
+}
+
+// --- Attachments ---------------------------------------------------------------------------------
+
+export interface AttachmentRow {
+  id: number
+  item_id: number
+  file_id: string
+  sha256: string
+  size: number
+  mime: string
+  original_name: string
+  created_at: Date
+}
+
+export async function insertAttachments(
+  db: Db,
+  rows: Array<Omit<AttachmentRow, 'id' | 'created_at'> & { created_by: number | null }>,
+) {
+  if (rows.length) await db('incoming_attachments').insert(rows)
+}
+
+export async function listAttachments(db: Db, itemId: number): Promise<AttachmentRow[]> {
+  return db('incoming_attachments')
+    .where({ item_id: itemId })
+    .orderBy('id')
+    .select('id', 'item_id', 'file_id', 'sha256', 'size', 'mime', 'original_name', 'created_at')
+}
+
+export async function findAttachment(db: Db, itemId: number, id: number): Promise<AttachmentRow | undefined> {
+  return db('incoming_attachments')
+    .where({ item_id: itemId, id })
+    .first('id', 'item_id', 'file_id', 'sha256', 'size', 'mime', 'original_name', 'created_at')
+}
+
+// --- Routing and cases ---------------------------------------------------------------------------
+
+export async function insertRouting(
+  db: Db,
+  r: {
+    item_id: number
+    action: string
+    unit_id: number | null
+    assignee_id?: number | null
+    note?: string | null
+    actor_id: number | null
+  },
+) {
+  await db('incoming_routing').insert({ assignee_id: null, note: null, ...r })
+}
+
+export async function routingHistory(db: Db, itemId: number) {
+  return db('incoming_routing as r')
+    .leftJoin('org_units as o', 'o.id', 'r.unit_id')
+    .leftJoin('users as a', 'a.id', 'r.assignee_id')
+    .leftJoin('users as u', 'u.id', 'r.actor_id')
+    .where('r.item_id', itemId)
+    .orderBy([{ column: 'r.at' }, { column: 'r.id' }])
+    .select(
+      'r.id',
+      'r.action',
+      'r.note',
+      'r.at',
+      'o.symbol as unit_symbol',
+      'a.display_name as assignee_name',
+      'u.display_name as actor_name',
+    )
+}
+
+export async function activeUnits(db: Db) {
+  return db('org_units').where({ status: 'active' }).orderBy('symbol').select('id', 'symbol', 'name')
+}
+
+export async function findActiveUnit(db: Db, id: number) {
+  return db('org_units').where({ id, status: 'active' }).first('id', 'symbol', 'name')
+}
+
+export async function unitStaff(db: Db) {
+  return db('users')
+    .where({ active: true })
+    .whereNotNull('org_unit_id')
+    .orderBy('display_name')
+    .select('id', 'display_name', 'org_unit_id')
+}
+
+export async function findUserInUnit(db: Db, userId: number, unitId: number) {
+  return db('users').where({ id: userId, org_unit_id: unitId, active: true }).first('id')
+}
+
+export function inboxQuery(db: Db, unitId: number) {
+  return db('incoming_items as i')
+    .leftJoin('users as a', 'a.id', 'i.assignee_id')
+    .where({ 'i.unit_id': unitId, 'i.status': 'registered' })
+    .whereIn('i.routing_status', ['assigned', 'accepted'])
+    .select(
+      'i.id',
+      'i.year',
+      'i.number',
+      'i.received_at',
+      'i.sender_name',
+      'i.subject',
+      'i.routing_status',
+      'i.case_reference',
+      'i.due_date',
+      'i.answered_at',
+      'i.inquiry_type_id',
+      'a.display_name as assignee_name',
+    )
+}
+
+export async function insertCase(db: Db, c: Record<string, unknown>): Promise<number> {
+  const [r] = await db('registry_cases').insert(c).returning('id')
+  return Number(r.id)
+}
+
+export async function casesOfItem(db: Db, itemId: number) {
+  return db('registry_cases')
+    .where({ opened_from_item_id: itemId })
+    .orderBy('id')
+    .select('id', 'reference', 'title', 'opened_at')
+}

@@ -1,0 +1,357 @@
+import { Router, type Request, type Response } from 'express'
+import type { AppDeps } from '../types.js'
+import { permit } from '../../shared/auth/guard.js'
+import { parseForm, type FieldError } from '../../shared/forms/index.js'
+import { flash } from '../../shared/http/flash.js'
+import { HttpError } from '../../shared/http/errors.js'
+import { acceptFiles, contentDisposition } from '../../shared/files/upload.js'
+import { recordAudit } from '../../shared/audit/audit.js'
+import { applyKeyset, pageOf, parseListQuery, sendCsv } from '../../shared/lists/index.js'
+import * as registry from './service.js'
+import * as repo from './repository.js'
+import * as routing from './routing-service.js'
+import * as inquiries from './inquiries.js'
+import { delayForm, incomingForm, inquiryForm, listFilters, reasonForm, routeForm } from './schemas.js'
+import {
+  csvHeader,
+  csvRow,
+  fieldError,
+  idParam,
+  incomingSorts,
+  inquiryTypeOptions,
+  queryValues,
+  registryOptions,
+} from './route-helpers.js'
+import { officeDate, officeTime } from './dates.js'
+import { receiptConfirmationPdf, receiptLabelPdf } from './pdf.js'
+import { parseRegisterNumber } from './validators.js'
+import { parseEmail, takeImport } from './email-import.js'
+import { formatDate } from '../../shared/forms/index.js'
+import { formatRegisterNumber } from '../../shared/db/counters.js'
+import { inboxRoutes } from './inbox-routes.js'
+import { outgoingRoutes } from './outgoing-routes.js'
+import { searchRoutes } from './search-routes.js'
+
+export function correspondenceRoutes(deps: AppDeps): Router {
+  const { db, config } = deps
+  const router = Router()
+  const maxBytes = config.UPLOAD_MAX_MB * 1048576
+
+  // --- Register --------------------------------------------------------------------------------
+  const listPage = async (req: Request, res: Response, csv: boolean) => {
+    const parsed = parseForm(listFilters, req.query)
+    if (!parsed.ok) throw new HttpError(400)
+    const today = officeDate(new Date())
+    const q = repo.incomingQuery(db, { ...parsed.data, today })
+    const year = Number(today.slice(0, 4))
+    if (csv) {
+      const rows = (await q.orderBy('i.id', 'desc').limit(10_000)) as repo.IncomingListRow[]
+      await recordAudit(db, req.actor, {
+        action: 'registry.exported',
+        entityType: 'incoming_item',
+        details: { criteria: parsed.data, count: rows.length },
+      })
+      return sendCsv(res, `rejestr-wplywow-${today}.csv`, csvHeader(req), rows.map(csvRow(req)))
+    }
+    const list = parseListQuery(req.query, incomingSorts, { sort: 'registered', dir: 'desc' })
+    const rows = (await applyKeyset(q, list, incomingSorts, 'i.id')) as repo.IncomingListRow[]
+    const page = pageOf(rows, list, '/registry/incoming', req.query, (r) => [
+      list.sort === 'received' ? r.received_at : r.id,
+      r.id,
+    ])
+    await recordAudit(db, req.actor, {
+      action: 'registry.listed',
+      entityType: 'incoming_item',
+      details: { criteria: parsed.data },
+    })
+    res.render('correspondence/views/incoming-list', {
+      page,
+      list,
+      today,
+      filters: queryValues(req.query),
+      summary: await repo.registerSummary(db, year),
+      year,
+      ...(await registryOptions(db, req)),
+    })
+  }
+  router.get('/registry/incoming', permit('registry.read'), (req, res) => listPage(req, res, false))
+  router.get('/registry/incoming/export.csv', permit('registry.read'), (req, res) => listPage(req, res, true))
+
+  // A register number typed or scanned (keyboard-wedge barcode reader) opens the item.
+  router.get('/registry/find', permit('registry.read'), async (req, res) => {
+    const ref = typeof req.query.number === 'string' ? parseRegisterNumber(req.query.number) : null
+    const id = ref ? await repo.findIncomingIdByNumber(db, ref.year, ref.number) : null
+    if (id) return res.redirect(303, `/registry/incoming/${id}`)
+    flash(req, 'error', 'registry.find.notFound')
+    res.redirect(303, '/registry/incoming')
+  })
+
+  router.get('/registry/annulments', permit('registry.read'), async (req, res) => {
+    const year = Number(req.query.year ?? officeDate(new Date()).slice(0, 4))
+    if (!Number.isInteger(year) || year < 1900 || year > 2200) throw new HttpError(400)
+    res.render('correspondence/views/annulments', {
+      year,
+      rows: await repo.listAnnulments(db, year),
+      summary: await repo.registerSummary(db, year),
+    })
+  })
+
+  // --- New item ----------------------------------------------------------------------------------
+  const renderForm = async (
+    req: Request,
+    res: Response,
+    status: number,
+    values: Record<string, unknown>,
+    errors: FieldError[],
+    lastItem: { id: number; registerNumber: string } | null = null,
+  ) => {
+    const importId = typeof values.importId === 'string' ? values.importId : undefined
+    const pending = importId ? await takeImport(db, importId, req.user!.id) : undefined
+    res.status(status).render('correspondence/views/incoming-form', {
+      values,
+      errors,
+      emailImport: pending ? await parseEmail(pending.content) : null,
+      lastItem,
+      ...(await registryOptions(db, req)),
+    })
+  }
+
+  router.get('/registry/incoming/new', permit('registry.write'), async (req, res) => {
+    const now = new Date()
+    const q = queryValues(req.query)
+    const values: Record<string, unknown> = {
+      receivedDate: q.receivedDate ?? formatDate(officeDate(now)),
+      receivedTime: officeTime(now),
+      channel: q.channel ?? 'post',
+      form: q.form ?? 'paper',
+      senderKind: 'person',
+      enclosuresCount: '0',
+    }
+    const senderId = Number(q.senderId)
+    if (Number.isSafeInteger(senderId) && senderId > 0) {
+      const s = await repo.findSender(db, senderId)
+      if (s)
+        Object.assign(values, {
+          senderId: s.id,
+          senderKind: s.kind,
+          senderName: s.name,
+          senderAddress: s.address ?? '',
+          senderEmail: s.email ?? '',
+          senderEpuap: s.epuap_address ?? '',
+          senderEdelivery: s.edelivery_address ?? '',
+        })
+    }
+    if (q.importId && /^[0-9a-f-]{36}$/i.test(q.importId)) {
+      const pending = await takeImport(db, q.importId, req.user!.id)
+      if (pending) {
+        const mail = await parseEmail(pending.content)
+        Object.assign(values, {
+          importId: q.importId,
+          channel: 'email',
+          form: 'electronic',
+          senderKind: 'person',
+          senderName: mail.senderName,
+          senderEmail: mail.senderEmail,
+          subject: mail.subject,
+          ...(mail.receivedDate
+            ? { receivedDate: formatDate(mail.receivedDate), receivedTime: mail.receivedTime }
+            : {}),
+        })
+      }
+    }
+    const lastId = Number(q.last)
+    const last = Number.isSafeInteger(lastId) && lastId > 0 ? await repo.findIncoming(db, lastId) : undefined
+    await renderForm(
+      req,
+      res,
+      200,
+      values,
+      [],
+      last ? { id: last.id, registerNumber: formatRegisterNumber(last.year, last.number) } : null,
+    )
+  })
+
+  router.post(
+    '/registry/incoming',
+    permit('registry.write'),
+    ...acceptFiles('files', { maxBytes }),
+    async (req, res) => {
+      const form = parseForm(incomingForm, req.body)
+      const uploadErrors = req.uploadErrors ?? []
+      if (!form.ok || uploadErrors.length)
+        return renderForm(req, res, 422, form.values, [...(form.ok ? [] : form.errors), ...uploadErrors])
+      const result = await registry.registerIncoming(deps, req.actor, form.data, req.uploaded ?? [])
+      if (!result.ok) return renderForm(req, res, 422, form.values, [fieldError(result)])
+      flash(req, 'success', 'registry.incoming.registered', { number: result.value.registerNumber })
+      if (req.body.then === 'next') {
+        // Register and next: the sticky fields (date of receipt, channel, form) carry over.
+        const sticky = new URLSearchParams({
+          receivedDate: String(form.values.receivedDate ?? ''),
+          channel: form.data.channel,
+          form: form.data.form,
+        })
+        return res.redirect(303, `/registry/incoming/new?${sticky.toString()}&last=${result.value.id}`)
+      }
+      res.redirect(303, `/registry/incoming/${result.value.id}`)
+    },
+  )
+
+  // --- One item ----------------------------------------------------------------------------------
+  const loadItem = async (req: Request) => {
+    const item = await repo.findIncoming(db, idParam(req))
+    if (!item) throw new HttpError(404)
+    return item
+  }
+
+  const renderItem = async (
+    req: Request,
+    res: Response,
+    status = 200,
+    form?: { name: string; values: Record<string, unknown>; errors: FieldError[] },
+  ) => {
+    const item = await loadItem(req)
+    const types = await inquiries.inquiryTypes(db)
+    const [attachments, history, delays, cases] = await Promise.all([
+      repo.listAttachments(db, item.id),
+      repo.routingHistory(db, item.id),
+      inquiries.delaysOf(db, item.id),
+      repo.casesOfItem(db, item.id),
+    ])
+    if (status === 200) await registry.auditView(db, req.actor, 'incoming_item', item.id)
+    res.status(status).render('correspondence/views/incoming-show', {
+      item,
+      attachments,
+      history,
+      delays,
+      cases,
+      activeForm: form?.name ?? null,
+      values: form?.values ?? {},
+      errors: form?.errors ?? [],
+      inquiryType: types.find((t) => t.id === item.inquiry_type_id) ?? null,
+      inquiryTypeOptions: inquiryTypeOptions(types, req),
+      today: officeDate(new Date()),
+      ...(await registryOptions(db, req)),
+    })
+  }
+
+  router.get('/registry/incoming/:id', permit('registry.read'), (req, res) => renderItem(req, res))
+
+  router.get('/registry/incoming/:id/files/:fileId', permit('registry.read'), async (req, res) => {
+    const inline = req.query.inline === '1'
+    const file = await registry.openAttachment(
+      deps,
+      req.actor,
+      idParam(req),
+      idParam(req, 'fileId'),
+      inline ? 'inline' : 'attachment',
+    )
+    if (!file) throw new HttpError(404)
+    res.setHeader('Content-Type', file.att.mime)
+    res.setHeader(
+      'Content-Disposition',
+      contentDisposition(inline ? 'inline' : 'attachment', file.att.original_name),
+    )
+    res.setHeader('X-Content-Type-Options', 'nosniff')
+    res.send(file.content)
+  })
+
+  router.post(
+    '/registry/incoming/:id/files',
+    permit('registry.write'),
+    ...acceptFiles('files', { maxBytes }),
+    async (req, res) => {
+      const id = idParam(req)
+      const errors = req.uploadErrors ?? []
+      if (!errors.length && !req.uploaded?.length)
+        errors.push({ field: 'files', href: '#files', key: 'registry.files.required' })
+      if (errors.length) return renderItem(req, res, 422, { name: 'files', values: {}, errors })
+      await registry.addFiles(deps, req.actor, id, req.uploaded!)
+      flash(req, 'success', 'registry.files.added')
+      res.redirect(303, `/registry/incoming/${id}`)
+    },
+  )
+
+  router.post('/registry/incoming/:id/annul', permit('registry.write'), async (req, res) => {
+    const id = idParam(req)
+    const form = parseForm(reasonForm, req.body)
+    if (!form.ok) return renderItem(req, res, 422, { name: 'annul', ...form })
+    if (!(await registry.annulIncoming(db, req.actor, id, form.data.reason))) throw new HttpError(409)
+    flash(req, 'success', 'registry.incoming.annulled')
+    res.redirect(303, `/registry/incoming/${id}`)
+  })
+
+  router.post('/registry/incoming/:id/route', permit('registry.write'), async (req, res) => {
+    const id = idParam(req)
+    const form = parseForm(routeForm, req.body)
+    if (!form.ok) return renderItem(req, res, 422, { name: 'route', ...form })
+    const result = await routing.routeItem(db, req.actor, id, form.data)
+    if (!result.ok)
+      return renderItem(req, res, 422, { name: 'route', values: form.values, errors: [fieldError(result)] })
+    flash(req, 'success', 'registry.routing.done')
+    res.redirect(303, `/registry/incoming/${id}`)
+  })
+
+  router.post('/registry/incoming/:id/inquiry', permit('registry.write'), async (req, res) => {
+    const id = idParam(req)
+    const form = parseForm(inquiryForm, req.body)
+    if (!form.ok) return renderItem(req, res, 422, { name: 'inquiry', ...form })
+    const result = await inquiries.markInquiry(db, req.actor, id, form.data)
+    if (!result.ok)
+      return renderItem(req, res, 422, { name: 'inquiry', values: form.values, errors: [fieldError(result)] })
+    flash(req, 'success', 'registry.inquiry.marked', { due: formatDate(result.value) })
+    res.redirect(303, `/registry/incoming/${id}`)
+  })
+
+  router.post('/registry/incoming/:id/delay', permit('registry.write'), async (req, res) => {
+    const id = idParam(req)
+    const form = parseForm(delayForm, req.body)
+    if (!form.ok) return renderItem(req, res, 422, { name: 'delay', ...form })
+    const result = await inquiries.recordDelay(db, req.actor, id, form.data)
+    if (!result.ok)
+      return renderItem(req, res, 422, { name: 'delay', values: form.values, errors: [fieldError(result)] })
+    flash(req, 'success', 'registry.delay.recorded')
+    res.redirect(303, `/registry/incoming/${id}`)
+  })
+
+  router.get('/registry/incoming/:id/label.pdf', permit('registry.read'), async (req, res) => {
+    const item = await loadItem(req)
+    const size = req.query.size === 'a4' ? 'a4' : 'label'
+    const pdf = await receiptLabelPdf(item, req.t, size)
+    await recordAudit(db, req.actor, {
+      action: 'registry.labelPrinted',
+      entityType: 'incoming_item',
+      entityId: item.id,
+      details: { size },
+    })
+    res
+      .type('application/pdf')
+      .setHeader(
+        'Content-Disposition',
+        contentDisposition('inline', `etykieta-${item.year}-${item.number}.pdf`),
+      )
+    res.send(pdf)
+  })
+
+  router.get('/registry/incoming/:id/confirmation.pdf', permit('registry.read'), async (req, res) => {
+    const item = await loadItem(req)
+    const attachments = await repo.listAttachments(db, item.id)
+    const pdf = await receiptConfirmationPdf(item, attachments.length, req.t)
+    await recordAudit(db, req.actor, {
+      action: 'registry.confirmationPrinted',
+      entityType: 'incoming_item',
+      entityId: item.id,
+    })
+    res
+      .type('application/pdf')
+      .setHeader(
+        'Content-Disposition',
+        contentDisposition('inline', `potwierdzenie-${item.year}-${item.number}.pdf`),
+      )
+    res.send(pdf)
+  })
+
+  router.use(inboxRoutes(deps))
+  router.use(outgoingRoutes(deps))
+  router.use(searchRoutes(deps))
+  return router
+}

@@ -1,0 +1,235 @@
+import { Router, type Request, type RequestHandler, type Response } from 'express'
+import multer from 'multer'
+import type { AppDeps } from '../types.js'
+import { permit } from '../../shared/auth/guard.js'
+import { formatDate, parseForm } from '../../shared/forms/index.js'
+import { HttpError } from '../../shared/http/errors.js'
+import { verifyCsrfAfterUpload } from '../../shared/http/csrf.js'
+import { recordAudit } from '../../shared/audit/audit.js'
+import { loadSearch, saveSearch } from '../../shared/lists/saved-search.js'
+import { applyKeyset, pageOf, parseListQuery, sendCsv } from '../../shared/lists/index.js'
+import * as repo from './repository.js'
+import * as inquiries from './inquiries.js'
+import { listFilters, periodFilters, searchForm } from './schemas.js'
+import { csvHeader, csvRow, incomingSorts, queryValues, registryOptions } from './route-helpers.js'
+import { addDays, officeDate } from './dates.js'
+import { parseRegisterNumber } from './validators.js'
+import { barChart, maxStatsDays, periodLength, registryStats } from './stats.js'
+import { contentHash, findDuplicate, looksLikeEmail, parseEmail, saveImport } from './email-import.js'
+
+/** Free-text search, sender directory, e-mail import, inquiries dashboard and statistics. */
+export function searchRoutes({ db }: AppDeps): Router {
+  const router = Router()
+
+  // --- Search over the register (the text is personal data: POST → saved search id) -------------
+  router.get('/registry/search', permit('registry.read'), async (req, res) => {
+    res.render('correspondence/views/search', {
+      page: null,
+      searchId: null,
+      filters: {},
+      ...(await registryOptions(db, req)),
+    })
+  })
+
+  router.post('/registry/search', permit('registry.read'), async (req, res) => {
+    const form = parseForm(searchForm, req.body)
+    if (!form.ok)
+      return res.status(422).render('correspondence/views/search', {
+        ...form,
+        page: null,
+        searchId: null,
+        filters: {},
+        ...(await registryOptions(db, req)),
+      })
+    // A register number (typed, or scanned from a stamp's barcode) opens the item at once.
+    const ref = parseRegisterNumber(form.data.q)
+    if (ref) {
+      const id = await repo.findIncomingIdByNumber(db, ref.year, ref.number)
+      if (id) return res.redirect(303, `/registry/incoming/${id}`)
+    }
+    const id = await saveSearch(db, req.user!.id, 'registry.incoming', { q: form.data.q })
+    res.redirect(303, `/registry/search/${id}`)
+  })
+
+  const searchResults = async (req: Request, res: Response, csv: boolean) => {
+    const criteria = await loadSearch<{ q: string }>(
+      db,
+      String(req.params.id),
+      req.user!.id,
+      'registry.incoming',
+    )
+    const parsed = parseForm(listFilters, req.query)
+    if (!parsed.ok) throw new HttpError(400)
+    const today = officeDate(new Date())
+    const q = repo.incomingQuery(db, { ...parsed.data, text: criteria.q, today })
+    const details = { criteria: { q: criteria.q, ...parsed.data } }
+    if (csv) {
+      const rows = (await q.orderBy('i.id', 'desc').limit(10_000)) as repo.IncomingListRow[]
+      await recordAudit(db, req.actor, {
+        action: 'registry.searchExported',
+        entityType: 'incoming_item',
+        details: { ...details, count: rows.length },
+      })
+      return sendCsv(res, `wyszukiwanie-${today}.csv`, csvHeader(req), rows.map(csvRow(req)))
+    }
+    const list = parseListQuery(req.query, incomingSorts, { sort: 'registered', dir: 'desc' })
+    const rows = (await applyKeyset(q, list, incomingSorts, 'i.id')) as repo.IncomingListRow[]
+    await recordAudit(db, req.actor, { action: 'registry.searched', entityType: 'incoming_item', details })
+    res.render('correspondence/views/search', {
+      values: { q: criteria.q },
+      searchId: req.params.id,
+      filters: queryValues(req.query),
+      today,
+      page: pageOf(rows, list, `/registry/search/${String(req.params.id)}`, req.query, (r) => [
+        list.sort === 'received' ? r.received_at : r.id,
+        r.id,
+      ]),
+      ...(await registryOptions(db, req)),
+    })
+  }
+  router.get('/registry/search/:id', permit('registry.read'), (req, res) => searchResults(req, res, false))
+  router.get('/registry/search/:id/export.csv', permit('registry.read'), (req, res) =>
+    searchResults(req, res, true),
+  )
+
+  // --- Sender directory ------------------------------------------------------------------------
+  router.get('/registry/senders', permit('registry.read'), (_req, res) => {
+    res.render('correspondence/views/senders', { rows: null })
+  })
+
+  router.post('/registry/senders', permit('registry.read'), async (req, res) => {
+    const form = parseForm(searchForm, req.body)
+    if (!form.ok) return res.status(422).render('correspondence/views/senders', { ...form, rows: null })
+    const id = await saveSearch(db, req.user!.id, 'registry.senders', { q: form.data.q })
+    res.redirect(303, `/registry/senders/search/${id}`)
+  })
+
+  router.get('/registry/senders/search/:id', permit('registry.read'), async (req, res) => {
+    const criteria = await loadSearch<{ q: string }>(
+      db,
+      String(req.params.id),
+      req.user!.id,
+      'registry.senders',
+    )
+    const rows = await repo.lookupSenders(db, criteria.q, 50)
+    await recordAudit(db, req.actor, {
+      action: 'registry.sendersSearched',
+      entityType: 'registry_sender',
+      details: { criteria, count: rows.length },
+    })
+    res.render('correspondence/views/senders', { rows, values: { q: criteria.q } })
+  })
+
+  // Search-as-you-type for the registration form: POST (the name stays out of URLs), CSRF in a header.
+  router.post('/registry/senders/lookup', permit('registry.read'), async (req, res) => {
+    const q = typeof req.body?.q === 'string' ? req.body.q.trim().slice(0, 100) : ''
+    if (q.length < 2) return res.json({ senders: [] })
+    const rows = await repo.lookupSenders(db, q, 10)
+    await recordAudit(db, req.actor, {
+      action: 'registry.sendersLookedUp',
+      entityType: 'registry_sender',
+      details: { criteria: { q }, count: rows.length },
+    })
+    res.json({ senders: rows })
+  })
+
+  // --- E-mail import -----------------------------------------------------------------------------
+  const emlParser = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: 25 * 1048576, files: 1, fields: 10 },
+  }).single('eml')
+  const acceptEml: RequestHandler = (req, res, next) =>
+    emlParser(req, res, (err: unknown) => {
+      if (err instanceof multer.MulterError) {
+        req.uploadErrors = [{ field: 'eml', href: '#eml', key: 'files.tooLarge', params: { max: 25 } }]
+        req.body ??= {}
+        return next()
+      }
+      next(err)
+    })
+
+  router.get('/registry/import', permit('registry.write'), (_req, res) => {
+    res.render('correspondence/views/import', { duplicate: null })
+  })
+
+  router.post(
+    '/registry/import',
+    permit('registry.write'),
+    acceptEml,
+    verifyCsrfAfterUpload,
+    async (req, res) => {
+      const file = req.file
+      const again = (key: string, extra: Record<string, unknown> = {}) =>
+        res.status(422).render('correspondence/views/import', {
+          errors: [{ field: 'eml', href: '#eml', key }],
+          duplicate: null,
+          ...extra,
+        })
+      if (req.uploadErrors?.length)
+        return res
+          .status(422)
+          .render('correspondence/views/import', { errors: req.uploadErrors, duplicate: null })
+      if (!file || file.size === 0) return again('registry.import.required')
+      if (!looksLikeEmail(file.buffer)) return again('registry.import.notEmail')
+      let parsed
+      try {
+        parsed = await parseEmail(file.buffer)
+      } catch {
+        return again('registry.import.notEmail')
+      }
+      const duplicate = await findDuplicate(db, parsed.messageId, contentHash(file.buffer))
+      if (duplicate) return again('registry.import.duplicate', { duplicate })
+      const id = await saveImport(db, req.user!.id, file.buffer, parsed.messageId)
+      await recordAudit(db, req.actor, {
+        action: 'registry.emailImported',
+        entityType: 'email_import',
+        entityId: id,
+        details: { messageId: parsed.messageId },
+      })
+      res.redirect(303, `/registry/incoming/new?importId=${id}`)
+    },
+  )
+
+  // --- Inquiries dashboard -----------------------------------------------------------------------
+  router.get('/registry/inquiries', permit('registry.read'), async (req, res) => {
+    const today = officeDate(new Date())
+    const [dashboard, rows, types] = await Promise.all([
+      inquiries.inquiryDashboard(db, today),
+      inquiries.openInquiries(db, today),
+      inquiries.inquiryTypes(db),
+    ])
+    await recordAudit(db, req.actor, { action: 'registry.inquiriesViewed', entityType: 'incoming_item' })
+    res.render('correspondence/views/inquiries', { dashboard, rows, types, today })
+  })
+
+  // --- Statistics ----------------------------------------------------------------------------------
+  router.get('/registry/stats', permit('registry.read'), async (req, res) => {
+    const today = officeDate(new Date())
+    const parsed = parseForm(periodFilters, req.query)
+    const from = (parsed.ok && parsed.data.from) || addDays(today, -29)
+    const to = (parsed.ok && parsed.data.to) || today
+    const errors = parsed.ok ? [] : parsed.errors
+    if (parsed.ok && (to < from || periodLength(from, to) > maxStatsDays))
+      errors.push({ field: 'from', href: '#from', key: 'registry.stats.period' })
+    if (errors.length)
+      return res.status(422).render('correspondence/views/stats', {
+        errors,
+        values: queryValues(req.query),
+        stats: null,
+        chart: null,
+      })
+    const stats = await registryStats(db, from, to)
+    const chart = barChart(
+      stats.days.map((d) => ({ label: d.day.slice(5).split('-').reverse().join('.'), value: d.count })),
+    )
+    res.render('correspondence/views/stats', {
+      stats,
+      chart,
+      from,
+      to,
+      values: { from: formatDate(from), to: formatDate(to) },
+    })
+  })
+
+  return router
+}

@@ -1,0 +1,207 @@
+import type { Knex } from 'knex'
+import type { Db } from '../../shared/db/index.js'
+
+export interface ForeignerRow {
+  id: number
+  surname: string
+  given_names: string
+  surname_original: string | null
+  given_names_original: string | null
+  sex: 'F' | 'M' | 'X' | null
+  birth_year: number | null
+  birth_month: number | null
+  birth_day: number | null
+  birth_place: string | null
+  case_number: string | null
+  pesel: string | null
+  case_status: 'open' | 'ended'
+  case_ended_on: string | null
+  created_at: Date
+  /** Citizenship codes, comma-separated, e.g. `UKR,RUS`. */
+  citizenships: string
+}
+
+const columns = [
+  'f.id',
+  'f.surname',
+  'f.given_names',
+  'f.surname_original',
+  'f.given_names_original',
+  'f.sex',
+  'f.birth_year',
+  'f.birth_month',
+  'f.birth_day',
+  'f.birth_place',
+  'f.case_number',
+  'f.pesel',
+  'f.case_status',
+  'f.case_ended_on',
+  'f.created_at',
+]
+
+function withCitizenships(db: Db) {
+  return db('foreigners as f')
+    .select(columns)
+    .select(
+      db.raw(
+        `coalesce((SELECT string_agg(c.country_code, ',' ORDER BY c.country_code) FROM foreigner_citizenships c
+          WHERE c.foreigner_id = f.id), '') AS citizenships`,
+      ),
+    )
+}
+
+export async function findForeigner(db: Db, id: number): Promise<ForeignerRow | undefined> {
+  return withCitizenships(db).where('f.id', id).first()
+}
+
+/** Rows for the ids, in the order given. */
+export async function findForeignersByIds(db: Db, ids: number[]): Promise<ForeignerRow[]> {
+  if (ids.length === 0) return []
+  const rows: ForeignerRow[] = await withCitizenships(db).whereIn('f.id', ids)
+  const byId = new Map(rows.map((r) => [r.id, r]))
+  return ids.map((id) => byId.get(id)).filter((r): r is ForeignerRow => !!r)
+}
+
+export interface NameMatch {
+  id: number
+  /** pg_trgm similarity of the normalised names, 0–1. */
+  score: number
+}
+
+export interface NameSearchOptions {
+  /** How many matches at most (default 10). */
+  limit?: number
+  /** Only foreigners who have a deposited document (the hall look-up). */
+  onlyDepositHolders?: boolean
+}
+
+/** Below this best score the SymSpell candidates are judged poor and the trigram index is asked too. */
+const fallbackBelow = 0.5
+
+/**
+ * Transliteration- and typo-tolerant name search: THE query behind the hall look-up, the foreigner
+ * search and the duplicate check (benchmarks call it too). PERFORMANCE.md §1 design (e): the query's
+ * name key is split into words; each word and its 1-letter deletions are looked up in
+ * `foreigner_name_deletions` to get candidate surname keys; their people are ranked by similarity on
+ * the covering index (index-only). When the best score is poor, the GIN trigram index is asked too.
+ */
+export async function searchForeignersByName(
+  db: Db,
+  name: string,
+  opts: NameSearchOptions = {},
+): Promise<NameMatch[]> {
+  const limit = opts.limit ?? 10
+  const holders = opts.onlyDepositHolders
+    ? 'AND EXISTS (SELECT 1 FROM deposits dp WHERE dp.holder_id = f.id)'
+    : ''
+  const { rows } = (await db.raw(
+    `WITH q AS (SELECT name_key(?) AS k),
+     cand AS (
+       SELECT DISTINCT d.surname_key FROM foreigner_name_deletions d
+       WHERE d.variant IN (SELECT name_key_deletions(q.k) FROM q)
+     )
+     SELECT f.id, greatest(similarity(f.name_key, q.k), similarity(f.surname_key, q.k)) AS score
+     FROM cand JOIN foreigners f ON f.surname_key = cand.surname_key CROSS JOIN q
+     WHERE true ${holders}
+     ORDER BY score DESC, f.id DESC
+     LIMIT ?`,
+    [name, limit],
+  )) as { rows: Array<{ id: number; score: number }> }
+  const matches = rows.map((r) => ({ id: Number(r.id), score: Number(r.score) }))
+  if ((matches[0]?.score ?? 0) >= fallbackBelow) return matches
+
+  const fallback = await (db as Knex).transaction(async (trx) => {
+    // `%` uses this threshold; 0.45 keeps the GIN posting-list recheck short (PERFORMANCE.md §1 (a)).
+    await trx.raw(`SELECT set_config('pg_trgm.similarity_threshold', '0.45', true)`)
+    const result = (await trx.raw(
+      `SELECT f.id, similarity(f.name_key, q.k) AS score
+       FROM foreigners f, (SELECT name_key(?) AS k) q
+       WHERE q.k <> '' AND f.name_key % q.k ${holders}
+       ORDER BY score DESC, f.id DESC
+       LIMIT ?`,
+      [name, limit],
+    )) as { rows: Array<{ id: number; score: number }> }
+    return result.rows.map((r) => ({ id: Number(r.id), score: Number(r.score) }))
+  })
+  const merged = new Map<number, number>()
+  for (const m of [...matches, ...fallback]) merged.set(m.id, Math.max(merged.get(m.id) ?? 0, m.score))
+  return [...merged]
+    .map(([id, score]) => ({ id, score }))
+    .sort((a, b) => b.score - a.score || b.id - a.id)
+    .slice(0, limit)
+}
+
+export interface NewForeigner {
+  surname: string
+  givenNames: string
+  surnameOriginal?: string | null
+  givenNamesOriginal?: string | null
+  sex?: 'F' | 'M' | 'X' | null
+  birthYear?: number | null
+  birthMonth?: number | null
+  birthDay?: number | null
+  birthPlace?: string | null
+  caseNumber?: string | null
+  pesel?: string | null
+  citizenships: string[]
+  createdBy: number | null
+}
+
+export async function insertForeigner(db: Db, f: NewForeigner): Promise<number> {
+  const [row] = await db('foreigners')
+    .insert({
+      surname: f.surname,
+      given_names: f.givenNames,
+      surname_original: f.surnameOriginal ?? null,
+      given_names_original: f.givenNamesOriginal ?? null,
+      sex: f.sex ?? null,
+      birth_year: f.birthYear ?? null,
+      birth_month: f.birthMonth ?? null,
+      birth_day: f.birthDay ?? null,
+      birth_place: f.birthPlace ?? null,
+      case_number: f.caseNumber ?? null,
+      pesel: f.pesel ?? null,
+      created_by: f.createdBy,
+    })
+    .returning('id')
+  const id = Number(row.id)
+  const codes = [...new Set(f.citizenships)]
+  if (codes.length)
+    await db('foreigner_citizenships').insert(codes.map((c) => ({ foreigner_id: id, country_code: c })))
+  return id
+}
+
+export async function updateCaseStatus(db: Db, id: number, status: 'open' | 'ended'): Promise<void> {
+  await db('foreigners')
+    .where({ id })
+    .update({
+      case_status: status,
+      case_ended_on: status === 'ended' ? db.raw('CURRENT_DATE') : null,
+      updated_at: db.fn.now(),
+    })
+}
+
+export async function findByPesel(db: Db, pesel: string): Promise<{ id: number } | undefined> {
+  return db('foreigners').where({ pesel }).first('id')
+}
+
+export interface CountryRow {
+  code: string
+  name_pl: string
+  name_en: string
+  kind: string
+}
+
+/** Countries and Doc 9303 codes in force today. */
+export async function listCountries(db: Db): Promise<CountryRow[]> {
+  return db('countries')
+    .select('code', 'name_pl', 'name_en', 'kind')
+    .where((q) => q.whereNull('valid_to').orWhere('valid_to', '>=', db.raw('CURRENT_DATE')))
+    .orderBy('name_pl')
+}
+
+export async function existingCountryCodes(db: Db, codes: string[]): Promise<Set<string>> {
+  if (codes.length === 0) return new Set()
+  const rows: Array<{ code: string }> = await db('countries').whereIn('code', codes).select('code')
+  return new Set(rows.map((r) => r.code))
+}
