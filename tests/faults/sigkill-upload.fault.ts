@@ -9,6 +9,7 @@ import { runIntegrityCheck } from '../../src/shared/integrity/check.js'
 import { createUser } from '../helpers/app.js'
 import { createProbeTable, probeFileTable } from '../security/probe-module.js'
 import { runTsx } from '../security/cli-env.js'
+import { postForms, textKinds } from '../security/forms.js'
 import { Client, startBok, type BokProcess } from './bok-process.js'
 
 /**
@@ -127,5 +128,62 @@ describe('BOK killed during an upload', () => {
     })
     expect(report.problems).toEqual([])
     expect(report.checked).toMatchObject({ files: 1, fileRows: 1 })
+  })
+})
+
+describe('BOK (src/server.ts) killed while registering an incoming item with a scan', () => {
+  it('leaves no item without its file; integrity:check reports the orphan, and is clean after --fix-orphans', async () => {
+    const clerk = await createUser(db, { roles: ['registry_clerk'], username: 'fault.registry' })
+    // A data folder of its own: the probe's file from above has no table the real check knows.
+    fs.rmSync(dataDir, { recursive: true, force: true })
+    dataDir = fs.mkdtempSync('/tmp/bok-kill-')
+    const bok = await startBok({ DATABASE_URL: pg.url, DATA_DIR: dataDir })
+    const client = new Client(bok.url)
+    await client.signIn(clerk.username, clerk.password)
+    const page = await client.get('/registry/incoming/new')
+    const form = postForms(page.text, '/registry/incoming/new').find((f) => f.multipart)!
+    expect(form).toBeTruthy()
+    const body = new FormData()
+    for (const f of form.fields) {
+      if (f.name === '_csrf') body.append(f.name, client.csrf)
+      else if (f.kind === 'file')
+        body.append(f.name, new Blob([pdf], { type: 'application/pdf' }), 'skan.pdf')
+      else if (f.kind === 'select' || f.kind === 'radio')
+        body.append(f.name, f.options.find((o) => o !== '') ?? '')
+      else if (f.kind === 'hidden') body.append(f.name, f.value)
+      else if (textKinds.has(f.kind))
+        body.append(
+          f.name,
+          /date/i.test(f.name)
+            ? '24.11.2026'
+            : /time/i.test(f.name)
+              ? '10:00'
+              : /^(senderName|subject)$/.test(f.name)
+                ? 'Próba awarii'
+                : '',
+        )
+    }
+    const itemsBefore = await db('incoming_items').count({ n: '*' })
+    const hold = await db.transaction()
+    await hold('audit_head').where({ id: 1 }).forUpdate().first('seq')
+    const upload = client.post('/registry/incoming', body).catch((err: unknown) => err)
+    const deadline = Date.now() + 30_000
+    while ((await storeFiles()).length === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50))
+    const files = await storeFiles()
+    await bok.kill('SIGKILL')
+    await hold.rollback()
+    const answer = await upload
+    expect(files, JSON.stringify(answer).slice(0, 500)).toHaveLength(1)
+    expect(answer).toBeInstanceOf(Error)
+
+    expect(await db('incoming_items').count({ n: '*' })).toEqual(itemsBefore)
+    expect(await db('incoming_attachments').count({ n: '*' })).toEqual([{ n: 0 }])
+    const check = runTsx('src/cli/integrity-check.ts', [], env())
+    expect(check.stdout).toMatch(/1 file\(s\) in the store with no row referring to them/)
+    expect(check.status).toBe(1)
+    const fix = runTsx('src/cli/integrity-check.ts', ['--fix-orphans', '--grace-minutes=0'], env())
+    expect(fix.stdout).toContain('Integrity OK.')
+    expect(fix.status).toBe(0)
   })
 })
