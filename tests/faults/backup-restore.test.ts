@@ -72,76 +72,84 @@ afterAll(async () => {
 })
 
 describe('backup and restore', () => {
-  it('backs up and restores into a fresh place: same row counts, same files, audit chain verifies', async () => {
-    const backup = source.run('src/cli/backup.ts', [`--out=${archive}`])
-    expect(backup.stderr + backup.stdout).toMatch(/Backup written/)
-    expect(backup.status).toBe(0)
-    expect(fs.statSync(archive).mode & 0o077).toBe(0)
+  it(
+    'backs up and restores into a fresh place: same row counts, same files, audit chain verifies',
+    { timeout: 240_000 },
+    async () => {
+      const backup = source.run('src/cli/backup.ts', [`--out=${archive}`])
+      expect(backup.stderr + backup.stdout).toMatch(/Backup written/)
+      expect(backup.status).toBe(0)
+      expect(fs.statSync(archive).mode & 0o077).toBe(0)
 
-    const restore = runTsx('src/cli/restore.ts', [archive], targetEnv())
-    expect(restore.stdout, restore.stderr).toMatch(/Row counts agree for all \d+ tables/)
-    expect(restore.stdout).toMatch(/Audit log intact: 20 rows, 1 signed checkpoints agree/)
-    expect(restore.status).toBe(0)
+      const restore = runTsx('src/cli/restore.ts', [archive], targetEnv())
+      expect(restore.stdout, restore.stderr).toMatch(/Row counts agree for all \d+ tables/)
+      expect(restore.stdout).toMatch(/Audit log intact: 20 rows, 1 signed checkpoints agree/)
+      expect(restore.status).toBe(0)
 
-    const config = loadConfig(targetEnv())
-    const restored = targetDbName
-      ? { knex: knexForPostgres(config.DATABASE_URL!, 1), close: async () => undefined }
-      : wrapPglite(await openPglite({ dataDir: path.join(targetDir, 'pglite') }))
-    try {
-      expect(await tableCounts(restored.knex)).toEqual(sourceCounts)
-      const row = await restored.knex('probe_scans').first('file_id', 'sha256')
-      const content = fs.readFileSync(new FileStore(config.filesDir).pathFor(row.file_id))
-      expect(crypto.createHash('sha256').update(content).digest('hex')).toBe(row.sha256)
-      expect(await restored.knex('org_units').where('symbol', 'like', 'KOP%').count({ n: '*' })).toEqual([
-        { n: 5 },
-      ])
-    } finally {
-      if (targetDbName) await (restored.knex as { destroy(): Promise<void> }).destroy()
-      await restored.close()
-    }
-  })
+      const config = loadConfig(targetEnv())
+      const restored = targetDbName
+        ? { knex: knexForPostgres(config.DATABASE_URL!, 1), close: async () => undefined }
+        : wrapPglite(await openPglite({ dataDir: path.join(targetDir, 'pglite') }))
+      try {
+        expect(await tableCounts(restored.knex)).toEqual(sourceCounts)
+        const row = await restored.knex('probe_scans').first('file_id', 'sha256')
+        const content = fs.readFileSync(new FileStore(config.filesDir).pathFor(row.file_id))
+        expect(crypto.createHash('sha256').update(content).digest('hex')).toBe(row.sha256)
+        expect(await restored.knex('org_units').where('symbol', 'like', 'KOP%').count({ n: '*' })).toEqual([
+          { n: 5 },
+        ])
+      } finally {
+        if (targetDbName) await (restored.knex as { destroy(): Promise<void> }).destroy()
+        await restored.close()
+      }
+    },
+  )
 
-  it('refuses to restore over existing data', () => {
+  it('refuses to restore over existing data', { timeout: 240_000 }, () => {
     const again = runTsx('src/cli/restore.ts', [archive], targetEnv())
     expect(again.status).toBe(1)
     expect(again.stderr).toMatch(/Restore failed: .*(not empty)/)
   })
 
-  it('a restore whose audit chain was tampered with after the backup does not verify', async () => {
-    // The archive itself: a chain edited in the backup copy is caught by restore's verification.
-    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bok-tamper-'))
-    try {
-      const unpacked = path.join(work, 'x')
-      fs.mkdirSync(unpacked)
-      const tar = (args: string[]) => expect(runShell('tar', args)).toBe(0)
-      tar(['-xf', archive, '-C', unpacked])
-      const cp = path.join(unpacked, 'audit-checkpoints', 'checkpoints.jsonl')
-      fs.writeFileSync(cp, fs.readFileSync(cp, 'utf8').replace(/"seq":20/, '"seq":21'))
-      const forged = path.join(work, 'forged.tar')
-      tar(['-cf', forged, '-C', unpacked, '.'])
-      const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'bok-restored-'))
-      let env: Record<string, string> = { DATA_DIR: fresh, LOG_LEVEL: 'silent', NODE_ENV: 'test' }
-      let dbName: string | undefined
-      if (targetDbName) {
-        dbName = `bok_restore_${inject('runId')}_${crypto.randomBytes(4).toString('hex')}`
-        const admin = knexForPostgres(inject('pgBaseUrl'), 1)
-        await admin.raw(`CREATE DATABASE ${dbName}`)
-        await admin.destroy()
-        env = { ...env, DATABASE_URL: withDatabase(inject('pgBaseUrl'), dbName) }
+  it(
+    'a restore whose audit chain was tampered with after the backup does not verify',
+    { timeout: 240_000 },
+    async () => {
+      // The archive itself: a chain edited in the backup copy is caught by restore's verification.
+      const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bok-tamper-'))
+      try {
+        const unpacked = path.join(work, 'x')
+        fs.mkdirSync(unpacked)
+        const tar = (args: string[]) => expect(runShell('tar', args)).toBe(0)
+        tar(['-xf', archive, '-C', unpacked])
+        const cp = path.join(unpacked, 'audit-checkpoints', 'checkpoints.jsonl')
+        fs.writeFileSync(cp, fs.readFileSync(cp, 'utf8').replace(/"seq":20/, '"seq":21'))
+        const forged = path.join(work, 'forged.tar')
+        tar(['-cf', forged, '-C', unpacked, '.'])
+        const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'bok-restored-'))
+        let env: Record<string, string> = { DATA_DIR: fresh, LOG_LEVEL: 'silent', NODE_ENV: 'test' }
+        let dbName: string | undefined
+        if (targetDbName) {
+          dbName = `bok_restore_${inject('runId')}_${crypto.randomBytes(4).toString('hex')}`
+          const admin = knexForPostgres(inject('pgBaseUrl'), 1)
+          await admin.raw(`CREATE DATABASE ${dbName}`)
+          await admin.destroy()
+          env = { ...env, DATABASE_URL: withDatabase(inject('pgBaseUrl'), dbName) }
+        }
+        const res = runTsx('src/cli/restore.ts', [forged], env)
+        expect(res.stdout).toMatch(/Audit log BROKEN/)
+        expect(res.status).toBe(1)
+        fs.rmSync(fresh, { recursive: true, force: true })
+        if (dbName) {
+          const admin = knexForPostgres(inject('pgBaseUrl'), 1)
+          await admin.raw(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
+          await admin.destroy()
+        }
+      } finally {
+        fs.rmSync(work, { recursive: true, force: true })
       }
-      const res = runTsx('src/cli/restore.ts', [forged], env)
-      expect(res.stdout).toMatch(/Audit log BROKEN/)
-      expect(res.status).toBe(1)
-      fs.rmSync(fresh, { recursive: true, force: true })
-      if (dbName) {
-        const admin = knexForPostgres(inject('pgBaseUrl'), 1)
-        await admin.raw(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
-        await admin.destroy()
-      }
-    } finally {
-      fs.rmSync(work, { recursive: true, force: true })
-    }
-  })
+    },
+  )
 })
 
 function runShell(cmd: string, args: string[]): number | null {

@@ -19,7 +19,8 @@ export async function startBok(env: Record<string, string>, script = 'src/server
   const port = await freePort()
   const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'bok-fault-'))
   const logs: string[] = []
-  const child = spawn(path.join(rootDir, 'node_modules', '.bin', 'tsx'), [script], {
+  // `node --import tsx`, not the tsx binary: one process, so SIGKILL reaches the server itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: rootDir,
     env: {
       ...process.env,

@@ -40,15 +40,22 @@ export const probe: BokModule = {
           files,
           req.uploaded!.map((f) => f.content),
           (stored) =>
-            db.transaction((trx) =>
-              trx('probe_uploads').insert(
-                stored.map((s, i) => ({
-                  file_id: s.id,
-                  sha256: s.sha256,
-                  original_name: req.uploaded![i]!.originalName,
-                })),
-              ),
-            ),
+            db.transaction(async (trx) => {
+              const rows = (await trx('probe_uploads')
+                .insert(
+                  stored.map((s, i) => ({
+                    file_id: s.id,
+                    sha256: s.sha256,
+                    original_name: req.uploaded![i]!.originalName,
+                  })),
+                )
+                .returning('id')) as Array<{ id: number }>
+              await recordAudit(
+                trx,
+                req.actor,
+                rows.map((r) => ({ action: 'probe.uploaded', entityType: 'probe', entityId: r.id })),
+              )
+            }),
         )
         res.redirect(303, '/probe/uploads')
       },
