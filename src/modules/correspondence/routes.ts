@@ -69,7 +69,7 @@ export function correspondenceRoutes(deps: AppDeps): Router {
       list,
       today,
       filters: queryValues(req.query),
-      summary: await repo.registerSummary(db, year),
+      summary: await repo.registerHeadline(db, year),
       year,
       ...(await registryOptions(db, req)),
     })

@@ -18,6 +18,8 @@ import { parseRegisterNumber } from './validators.js'
 import { barChart, maxStatsDays, periodLength, registryStats } from './stats.js'
 import { contentHash, findDuplicate, looksLikeEmail, parseEmail, saveImport } from './email-import.js'
 
+const recentWindow = 5000
+
 /** Free-text search, sender directory, e-mail import, inquiries dashboard and statistics. */
 export function searchRoutes({ db, config }: AppDeps): Router {
   const router = Router()
@@ -52,6 +54,25 @@ export function searchRoutes({ db, config }: AppDeps): Router {
     res.redirect(303, `/registry/search/${id}`)
   })
 
+  /**
+   * The first page, newest first, is probed among the newest items before the whole register: a common
+   * word then stops early, and a rare one falls through to the index (PERFORMANCE.md §2, adaptive probe).
+   */
+  const firstPageFast = async (
+    list: ReturnType<typeof parseListQuery>,
+    filters: Parameters<typeof repo.incomingQuery>[1],
+    whole: ReturnType<typeof repo.incomingQuery>,
+  ) => {
+    if (!list.after && list.sort === 'registered' && list.dir === 'desc') {
+      const recent = repo
+        .incomingQuery(db, filters)
+        .where('i.id', '>', db.raw('(select coalesce(max(id), 0) - ? from incoming_items)', [recentWindow]))
+      const rows = (await applyKeyset(recent, list, incomingSorts, 'i.id')) as repo.IncomingListRow[]
+      if (rows.length > list.limit) return rows
+    }
+    return (await applyKeyset(whole, list, incomingSorts, 'i.id')) as repo.IncomingListRow[]
+  }
+
   const searchResults = async (req: Request, res: Response, csv: boolean) => {
     const criteria = await loadSearch<{ q: string }>(
       db,
@@ -74,7 +95,7 @@ export function searchRoutes({ db, config }: AppDeps): Router {
       return sendCsv(res, `wyszukiwanie-${today}.csv`, csvHeader(req), rows.map(csvRow(req)))
     }
     const list = parseListQuery(req.query, incomingSorts, { sort: 'registered', dir: 'desc' })
-    const rows = (await applyKeyset(q, list, incomingSorts, 'i.id')) as repo.IncomingListRow[]
+    const rows = await firstPageFast(list, { ...parsed.data, text: criteria.q, today }, q)
     await recordAudit(db, req.actor, { action: 'registry.searched', entityType: 'incoming_item', details })
     res.render('correspondence/views/search', {
       values: { q: criteria.q },
