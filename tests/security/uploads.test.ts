@@ -1,12 +1,6 @@
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Router } from 'express'
 import { modules } from '../../src/modules/index.js'
-import type { BokModule } from '../../src/modules/types.js'
-import { permit } from '../../src/shared/auth/guard.js'
-import { acceptFiles } from '../../src/shared/files/upload.js'
-import { withStoredFiles } from '../../src/shared/files/store.js'
 import { roles } from '../../src/shared/auth/permissions.js'
 import {
   createTestApp,
@@ -17,6 +11,7 @@ import {
   type TestContext,
 } from '../helpers/app.js'
 import { collectRoutes, fillPath, type RouteInfo } from './helpers.js'
+import { MAX_BYTES, createProbeTable, probe } from './probe-module.js'
 
 /**
  * ASVS 5.2.1 / 5.2.2 / 5.3.2 / 3.5.3: every upload route (every route that parses multipart with
@@ -26,50 +21,6 @@ import { collectRoutes, fillPath, type RouteInfo } from './helpers.js'
  * A probe module built exactly like a module's upload route keeps this suite meaningful before the
  * modules land; theirs are covered the same way once they do.
  */
-const here = path.dirname(fileURLToPath(import.meta.url))
-const MAX_BYTES = 256 * 1024
-
-const probe: BokModule = {
-  name: 'probe',
-  locales: { pl: {}, en: {} },
-  router: ({ db, files }) => {
-    const router = Router()
-    router.get('/probe/uploads', permit('registry.write'), (_req, res) => {
-      res.render(path.join(here, 'fixtures', 'upload-probe.ejs'))
-    })
-    router.post(
-      '/probe/uploads',
-      permit('registry.write'),
-      ...acceptFiles('files', { maxBytes: MAX_BYTES }),
-      async (req, res) => {
-        if (req.uploadErrors!.length || !req.uploaded!.length)
-          return res.status(422).render(path.join(here, 'fixtures', 'upload-probe.ejs'), {
-            values: req.body,
-            errors: req.uploadErrors!.length
-              ? req.uploadErrors
-              : [{ field: 'files', href: '#files', key: 'files.empty' }],
-          })
-        await withStoredFiles(
-          files,
-          req.uploaded!.map((f) => f.content),
-          (stored) =>
-            db.transaction((trx) =>
-              trx('probe_uploads').insert(
-                stored.map((s, i) => ({
-                  file_id: s.id,
-                  sha256: s.sha256,
-                  original_name: req.uploaded![i]!.originalName,
-                })),
-              ),
-            ),
-        )
-        res.redirect(303, '/probe/uploads')
-      },
-    )
-    return router
-  },
-}
-
 let ctx: TestContext
 let s: SignedIn
 let uploadRoutes: RouteInfo[]
@@ -77,12 +28,7 @@ let uploadRoutes: RouteInfo[]
 beforeAll(async () => {
   modules.push(probe)
   ctx = await createTestApp({ UPLOAD_MAX_MB: '1' })
-  await ctx.db.schema.createTable('probe_uploads', (t) => {
-    t.increments('id')
-    t.uuid('file_id').notNullable()
-    t.string('sha256', 64).notNullable()
-    t.string('original_name', 200).notNullable()
-  })
+  await createProbeTable(ctx.db)
   const unit = await createUnit(ctx.db)
   s = await signIn(ctx.app, await createUser(ctx.db, { roles: [...roles], orgUnitId: unit }))
   uploadRoutes = collectRoutes(ctx.app).filter((r) => r.multipart)

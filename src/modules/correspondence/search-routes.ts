@@ -2,7 +2,7 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import multer from 'multer'
 import type { AppDeps } from '../types.js'
 import { permit } from '../../shared/auth/guard.js'
-import { parseForm } from '../../shared/forms/index.js'
+import { formatDate, parseForm } from '../../shared/forms/index.js'
 import { HttpError } from '../../shared/http/errors.js'
 import { verifyCsrfAfterUpload } from '../../shared/http/csrf.js'
 import { recordAudit } from '../../shared/audit/audit.js'
@@ -227,7 +227,7 @@ export function searchRoutes({ db }: AppDeps): Router {
       chart,
       from,
       to,
-      values: { from: req.query.from ?? '', to: req.query.to ?? '' },
+      values: { from: formatDate(from), to: formatDate(to) },
     })
   })
 
