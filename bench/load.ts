@@ -178,16 +178,21 @@ function driveOpenLoop(spec: LoadSpec): Promise<LoadResult> {
       req.on('timeout', () => req.destroy(new Error('timeout')))
       req.end(r.method === 'POST' ? (r.body ?? '') : undefined)
     }
+    // Arrival times are drawn in advance and kept to even when a timer fires late (a busy machine):
+    // overdue arrivals are sent at once, so the offered rate is the one asked for.
+    let nextAt = performance.now()
     const schedule = () => {
       const now = performance.now()
-      if (now >= endAt) {
+      while (nextAt <= now && nextAt < endAt) {
+        fire()
+        nextAt += (-Math.log(1 - Math.random()) / rate) * 1000
+      }
+      if (nextAt >= endAt) {
         scheduling = false
         finish()
         return
       }
-      fire()
-      const gap = (-Math.log(1 - Math.random()) / rate) * 1000
-      setTimeout(schedule, gap)
+      setTimeout(schedule, Math.max(0, nextAt - performance.now()))
     }
     schedule()
   })
