@@ -34,6 +34,7 @@ const { values: args } = parseArgs({
     'pool-max': { type: 'string' },
     node: { type: 'string' },
     markdown: { type: 'string' },
+    database: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 })
@@ -42,6 +43,7 @@ if (args.help) {
   console.log(`Usage: npm run bench -- [--quick] [--json] [--curve] [--soak [--seconds 60]]
     [--duration S per load] [--scenarios registry.,deposits.name_search] [--incoming N --foreigners N --deposits N --folders N]
     [--shared-buffers 4GB] [--pool-max 10] [--node /path/to/node] [--markdown report.md]
+    [--database postgres://…/db   an already seeded database, used as is: no seeding, not dropped]
 Uses DATABASE_URL's server if set (in a new database it drops afterwards), else starts a scratch PostgreSQL.`)
   process.exit(0)
 }
@@ -165,6 +167,20 @@ async function seedDatabase(url: string, s: ScaleSizes): Promise<Knex> {
     )
   if (result.skipped.length) note(`Not seeded (module not on this branch): ${result.skipped.join('; ')}`)
   return knex
+}
+
+/** Row counts of an existing data set (for --database). */
+async function sizesOf(knex: Knex): Promise<ScaleSizes> {
+  const n = async (table: string) =>
+    (await tableExists(knex, table))
+      ? Number((await knex(table).count<{ n: string }[]>('* as n'))[0]?.n ?? 0)
+      : 0
+  return {
+    incoming: await n('incoming_items'),
+    foreigners: await n('foreigners'),
+    deposits: await n('deposits'),
+    folders: await n('archive_folders'),
+  }
 }
 
 async function tableExists(knex: Knex, table: string): Promise<boolean> {
@@ -401,8 +417,9 @@ try {
       await knex.destroy()
     }
   } else {
-    const url = await server.createDatabase('main')
-    const knex = await seedDatabase(url, sizes)
+    const url = args.database ?? (await server.createDatabase('main'))
+    const knex = args.database ? knexForPostgres(url, 4) : await seedDatabase(url, sizes)
+    if (args.database) Object.assign(sizes, await sizesOf(knex))
     try {
       note('PostgreSQL settings: ' + JSON.stringify(await currentSettings(knex)))
       note(
