@@ -7,7 +7,8 @@ import type { Knex } from 'knex'
 import { knexForPostgres, migrateLatest } from '../src/shared/db/index.js'
 import { defaultSizes, smallSizes, type ScaleSizes } from '../seeds/scale/context.js'
 import { runScaleSeed } from '../seeds/scale/index.js'
-import { benchUsername } from '../seeds/scale/core.js'
+import { benchUsername, seedScaleCore } from '../seeds/scale/core.js'
+import { Rng } from '../seeds/scale/random.js'
 import type { Role } from '../src/shared/auth/permissions.js'
 import { startScratchPg, type ScratchPg } from '../scripts/scratch-pg.js'
 import { startBok, startChild, login, type ChildServer, type Session } from './bok.js'
@@ -419,7 +420,11 @@ try {
   } else {
     const url = args.database ?? (await server.createDatabase('main'))
     const knex = args.database ? knexForPostgres(url, 4) : await seedDatabase(url, sizes)
-    if (args.database) Object.assign(sizes, await sizesOf(knex))
+    if (args.database) {
+      Object.assign(sizes, await sizesOf(knex))
+      // The sign-in accounts get this run's password (the units and users are already there).
+      await seedScaleCore(knex, password, 300, new Rng(1))
+    }
     try {
       note('PostgreSQL settings: ' + JSON.stringify(await currentSettings(knex)))
       note(
