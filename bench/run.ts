@@ -231,7 +231,12 @@ async function measure(opts: {
     },
   }
   const prepared = new Map<string, Prepared>()
-  for (const s of opts.scenarios) prepared.set(s.name, await s.prepare(env))
+  try {
+    for (const s of opts.scenarios) prepared.set(s.name, await s.prepare(env))
+  } catch (err) {
+    await bok.stop()
+    throw err
+  }
 
   let floor: ChildServer | null = null
   const floorSpecs = Object.fromEntries(
