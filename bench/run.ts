@@ -403,9 +403,12 @@ try {
         .join(' ')}`,
   )
   if (args.soak) {
-    const url = await server.createDatabase('soak')
+    const url = args.database ?? (await server.createDatabase('soak'))
     const soakSizes = args.incoming || args.foreigners || args.deposits || args.folders ? sizes : soakDefault
-    const knex = await seedDatabase(url, quick ? smallSizes : soakSizes)
+    const knex = args.database
+      ? knexForPostgres(url, 4)
+      : await seedDatabase(url, quick ? smallSizes : soakSizes)
+    if (args.database) await seedScaleCore(knex, password, 300, new Rng(1))
     try {
       note('PostgreSQL settings: ' + JSON.stringify(await currentSettings(knex)))
       const ok = await runSoak({
