@@ -36,6 +36,7 @@ const { values: args } = parseArgs({
     node: { type: 'string' },
     markdown: { type: 'string' },
     database: { type: 'string' },
+    'curve-only': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 })
@@ -442,22 +443,23 @@ try {
       note(`Scenarios: ${list.map((s) => s.name).join(', ')}`)
       const missing = allScenarios.filter((s) => !list.includes(s)).map((s) => s.name)
       if (missing.length) note(`Not run (module not on this branch or filtered out): ${missing.join(', ')}`)
-      await measure({
-        url,
-        knex,
-        sizes,
-        label: 'main',
-        scenarios: list,
-        loads,
-        floor: true,
-        quality: true,
-        explain: true,
-      })
+      if (!args['curve-only'])
+        await measure({
+          url,
+          knex,
+          sizes,
+          label: 'main',
+          scenarios: list,
+          loads,
+          floor: true,
+          quality: true,
+          explain: true,
+        })
     } catch (err) {
       await knex.destroy()
       throw err
     }
-    if (args.curve) {
+    if (args.curve || args['curve-only']) {
       const steps = quick ? [10_000, 20_000, 40_000] : [100_000, 1_000_000, 2_000_000]
       for (const n of steps) {
         const curveSizes: ScaleSizes = { incoming: n / 2, foreigners: n, deposits: n / 4, folders: n }
