@@ -7,6 +7,27 @@ import type { Scenario } from './types.js'
  */
 export const depositsScenarios: Scenario[] = [
   {
+    name: 'deposits.receipt_pdf',
+    role: 'hall_staff',
+    requires: ['deposits'],
+    rows: (s) => s.deposits,
+    kind: 'pdf',
+    async prepare(env) {
+      const ids = await env.knex.raw(
+        `SELECT id FROM deposits TABLESAMPLE SYSTEM (5) REPEATABLE (9) LIMIT ?`,
+        [env.variety],
+      )
+      return {
+        requests: (ids.rows as Array<{ id: string }>).map((d) => ({
+          method: 'GET' as const,
+          path: `/deposits/${d.id}/receipt.pdf`,
+        })),
+        signedIn: true,
+        expect: [200],
+      }
+    },
+  },
+  {
     name: 'deposits.lookup',
     role: 'hall_staff',
     requires: ['deposits'],
@@ -40,27 +61,6 @@ export const depositsScenarios: Scenario[] = [
         requests.push({ method: 'GET', path: res.location })
       }
       return { requests, signedIn: true, expect: [200] }
-    },
-  },
-  {
-    name: 'deposits.receipt_pdf',
-    role: 'hall_staff',
-    requires: ['deposits'],
-    rows: (s) => s.deposits,
-    kind: 'pdf',
-    async prepare(env) {
-      const ids = await env.knex.raw(
-        `SELECT id FROM deposits TABLESAMPLE SYSTEM (5) REPEATABLE (9) LIMIT ?`,
-        [env.variety],
-      )
-      return {
-        requests: (ids.rows as Array<{ id: string }>).map((d) => ({
-          method: 'GET' as const,
-          path: `/deposits/${d.id}/receipt.pdf`,
-        })),
-        signedIn: true,
-        expect: [200],
-      }
     },
   },
 ]

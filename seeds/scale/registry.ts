@@ -163,15 +163,17 @@ export const registryScale: ScaleModule = {
         const unit = ctx.pickUnit(rng.next())
         const by = rng.pick(clerkIds)
         const isRecent = times[i]! > recent
+        // Old items were all accepted in the end (a misrouted one was returned and rerouted on the way);
+        // only the last two weeks still have items waiting to be routed, accepted or rerouted.
         const routingStatus = isRecent
           ? rng.weighted([
               ['unassigned', 0.3],
-              ['assigned', 0.5],
+              ['assigned', 0.45],
               ['accepted', 0.2],
+              ['returned', 0.05],
             ] as const)
-          : rng.chance(0.02)
-            ? 'returned'
-            : 'accepted'
+          : 'accepted'
+        const misrouted = !isRecent && rng.chance(0.02)
         const annulled = rng.chance(0.003)
         let subject = rng.pick(subjects)
         if (!sender.institution) subject += ` – ${sender.name}`
@@ -180,26 +182,18 @@ export const registryScale: ScaleModule = {
           subject += ` dot. ${n.givenNames} ${n.surname}`
         }
         if (routingStatus !== 'unassigned') {
-          const at = new Date(received.getTime() + rng.between(10, 600) * 60_000)
-          routing.push([routingId++, id, 'assigned', unit.id, by, at])
+          let at = new Date(received.getTime() + rng.between(10, 600) * 60_000)
+          const hour = () => (at = new Date(at.getTime() + 3_600_000))
+          if (misrouted) {
+            const wrong = ctx.pickUnit(rng.next())
+            routing.push([routingId++, id, 'assigned', wrong.id, by, at])
+            routing.push([routingId++, id, 'returned', wrong.id, rng.pick(ctx.staffIds), hour()])
+            routing.push([routingId++, id, 'rerouted', unit.id, by, hour()])
+          } else routing.push([routingId++, id, 'assigned', unit.id, by, at])
           if (routingStatus === 'accepted')
-            routing.push([
-              routingId++,
-              id,
-              'accepted',
-              unit.id,
-              rng.pick(ctx.staffIds),
-              new Date(at.getTime() + 3_600_000),
-            ])
+            routing.push([routingId++, id, 'accepted', unit.id, rng.pick(ctx.staffIds), hour()])
           if (routingStatus === 'returned')
-            routing.push([
-              routingId++,
-              id,
-              'returned',
-              unit.id,
-              rng.pick(ctx.staffIds),
-              new Date(at.getTime() + 3_600_000),
-            ])
+            routing.push([routingId++, id, 'returned', unit.id, rng.pick(ctx.staffIds), hour()])
         }
         yield [
           id,

@@ -5,6 +5,7 @@ import { parseForm, type FieldError } from '../../shared/forms/index.js'
 import { flash } from '../../shared/http/flash.js'
 import { HttpError } from '../../shared/http/errors.js'
 import { recordAudit } from '../../shared/audit/audit.js'
+import { formatRegisterNumber } from '../../shared/db/counters.js'
 import { transferYears } from './domain.js'
 import * as jrwa from './jrwa-repository.js'
 import * as repo from './transfers-repository.js'
@@ -186,7 +187,7 @@ export function transferRoutes(router: Router, { db }: AppDeps): void {
   const printList = async (req: Request, res: Response, list: repo.TransferListRow) => {
     const items = await repo.listFolders(db, list.id)
     const title = list.number
-      ? `nr ${list.year}/${list.number}`
+      ? `nr ${formatRegisterNumber(list.year!, list.number)}`
       : req.t('archive.transfer.draftNo', { id: list.id })
     const pdf = await transferListPdf({
       title,
