@@ -53,7 +53,9 @@ export function correspondenceRoutes(deps: AppDeps): Router {
       })
       return sendCsv(res, `rejestr-wplywow-${today}.csv`, csvHeader(req), rows.map(csvRow(req)))
     }
-    const list = parseListQuery(req.query, incomingSorts, { sort: 'registered', dir: 'desc' })
+    // Newest receipt first by default: the (received_at, id) indexes serve date ranges and units alike,
+    // where ordering by id would walk the whole table back to an old date range.
+    const list = parseListQuery(req.query, incomingSorts, { sort: 'received', dir: 'desc' })
     const rows = (await applyKeyset(q, list, incomingSorts, 'i.id')) as repo.IncomingListRow[]
     const page = pageOf(rows, list, '/registry/incoming', req.query, (r) => [
       list.sort === 'received' ? r.received_at : r.id,

@@ -16,7 +16,14 @@ import { csvHeader, csvRow, incomingSorts, queryValues, registryOptions } from '
 import { addDays, officeDate } from './dates.js'
 import { parseRegisterNumber } from './validators.js'
 import { barChart, maxStatsDays, periodLength, registryStats } from './stats.js'
-import { contentHash, findDuplicate, looksLikeEmail, parseEmail, saveImport } from './email-import.js'
+import {
+  contentHash,
+  findDuplicate,
+  looksLikeEmail,
+  parseEmail,
+  pruneImports,
+  saveImport,
+} from './email-import.js'
 
 const recentWindow = 5000
 
@@ -209,6 +216,8 @@ export function searchRoutes({ db, config }: AppDeps): Router {
       }
       const duplicate = await findDuplicate(db, parsed.messageId, contentHash(file.buffer))
       if (duplicate) return again('registry.import.duplicate', { duplicate })
+      // Loaded messages never registered hold personal data: they go after a day.
+      await pruneImports(db)
       const id = await saveImport(db, req.user!.id, file.buffer, parsed.messageId)
       await recordAudit(db, req.actor, {
         action: 'registry.emailImported',
