@@ -370,6 +370,20 @@ export async function holderDeposits(db: Knex, actor: Actor, holderId: number): 
   return deposits
 }
 
+/** A list page that shows deposits (and their holders' names): one entry with the deposits shown. */
+export async function auditList(
+  db: Knex,
+  actor: Actor,
+  list: string,
+  deposits: Array<{ id: number }>,
+): Promise<void> {
+  await recordAudit(db, actor, {
+    action: 'deposits.listViewed',
+    entityType: 'deposit',
+    details: { list, shown: [...new Set(deposits.map((d) => d.id))] },
+  })
+}
+
 export async function auditPrint(
   db: Knex,
   actor: Actor,

@@ -73,6 +73,8 @@ export interface NameSearchOptions {
   limit?: number
   /** Only foreigners who have a deposited document (the hall look-up). */
   onlyDepositHolders?: boolean
+  /** Only people born that year or with no date of birth on record (the duplicate check). */
+  birthYear?: number
 }
 
 /** Below this best score the SymSpell candidates are judged poor and the trigram index is asked too. */
@@ -98,6 +100,12 @@ export async function searchForeignersByName(
   const holders = opts.onlyDepositHolders
     ? 'AND EXISTS (SELECT 1 FROM deposits dp WHERE dp.holder_id = f.id)'
     : ''
+  // An integer checked here, so it can be part of the SQL text without a binding.
+  const born =
+    opts.birthYear !== undefined && Number.isInteger(opts.birthYear)
+      ? `AND (f.birth_year = ${opts.birthYear} OR f.birth_year IS NULL)`
+      : ''
+  const filters = `${holders} ${born}`
   const keyed = (await db.raw(
     `SELECT q.k, ARRAY(SELECT name_key_deletions(q.k)) AS variants FROM (SELECT name_key(?) AS k) q`,
     [name],
@@ -115,7 +123,7 @@ export async function searchForeignersByName(
     const ranked = (await db.raw(
       `SELECT f.id, greatest(similarity(f.name_key, ?), similarity(f.surname_key, ?)) AS score
        FROM foreigners f
-       WHERE f.surname_key = ANY(?::text[]) ${holders}
+       WHERE f.surname_key = ANY(?::text[]) ${filters}
        ORDER BY score DESC, f.id DESC
        LIMIT ?`,
       [key, key, candidates.rows.map((r) => r.surname_key), limit],
@@ -130,7 +138,7 @@ export async function searchForeignersByName(
     const result = (await trx.raw(
       `SELECT f.id, similarity(f.name_key, ?) AS score
        FROM foreigners f
-       WHERE f.name_key % ? ${holders}
+       WHERE f.name_key % ? ${filters}
        ORDER BY score DESC, f.id DESC
        LIMIT ?`,
       [key, key, limit],

@@ -46,6 +46,7 @@ function mrz() {
   return `${('P<UKRKOVALENKO<<OKSANA' + '<'.repeat(44)).slice(0, 44)}\n${l2}${composite}`.toLowerCase()
 }
 
+// A whole hall day in a real browser on 2 shared cores: minutes, not the default 60 s.
 describe('the hall day in the browser (JavaScript off)', () => {
   it('deposits a passport by MRZ with a scan, prints the receipt, releases and takes it back, finds it by a misspelt surname, and a stocktake finds one missing', async () => {
     const context = await newContext(browser, { javaScriptEnabled: false })
@@ -158,7 +159,7 @@ describe('the hall day in the browser (JavaScript off)', () => {
       expect(result).toContain('Nieoczekiwane – są, a według rejestru nie powinno ich tu być (0)')
     })
     await context.close()
-  })
+  }, 180_000)
 
   it('with JavaScript on, a complete MRZ from the reader fills the form by itself', async () => {
     const context = await newContext(browser)
@@ -171,5 +172,5 @@ describe('the hall day in the browser (JavaScript off)', () => {
       await expectAccessible(page)
     })
     await context.close()
-  })
+  }, 180_000)
 })

@@ -279,6 +279,12 @@ describe('custody, look-up and history', () => {
       .update({ state: 'released', due_back_on: '2020-01-01', released_to: 'właściciel' })
     const dash = await hall.agent.get('/deposits')
     expect(dash.text).toContain('po terminie')
+    const listed = await ctx
+      .db('audit_log')
+      .where({ action: 'deposits.listViewed' })
+      .orderBy('id', 'desc')
+      .first('details')
+    expect(listed.details).toMatchObject({ list: 'dashboard', shown: [deposit.id] })
     const start = await hall.agent.get('/')
     expect(start.text).toMatch(/queue__count">1<\/span> <span class="queue__label">Wydane czasowo/)
     await ctx

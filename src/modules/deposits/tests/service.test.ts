@@ -199,7 +199,12 @@ describe('stocktake', () => {
       ok: false,
       key: 'deposits.stocktakes.alreadyOpen',
     })
-    await stocktakes.addScans(db, actor, started.id, `${code(a)}\n${code(elsewhere)}\nXYZ-1\n${code(a)}\n`)
+    await stocktakes.addScans(
+      db,
+      actor,
+      started.id,
+      `LOC-S9\n${code(a)}\n${code(elsewhere)}\nXYZ-1\n${code(a)}\n`,
+    )
     expect(await stocktakes.closeStocktake(db, actor, started.id)).toBe(true)
     const results = await db('stocktake_results')
       .where({ stocktake_id: started.id })
