@@ -123,8 +123,10 @@ function driveOpenLoop(spec: LoadSpec): Promise<LoadResult> {
   const endAt = performance.now() + spec.seconds * 1000
   return new Promise((resolve) => {
     let scheduling = true
+    let resolved = false
     const finish = () => {
-      if (scheduling || inFlight > 0) return
+      if (resolved || scheduling || inFlight > 0) return
+      resolved = true
       agent.destroy()
       times.sort((a, b) => a - b)
       resolve({
@@ -165,12 +167,14 @@ function driveOpenLoop(spec: LoadSpec): Promise<LoadResult> {
             const code = res.statusCode ?? 0
             statuses[code] = (statuses[code] ?? 0) + 1
             if (!spec.expect.includes(code)) errors += 1
+            if (resolved) return
             inFlight -= 1
             finish()
           })
         },
       )
       req.on('error', () => {
+        if (resolved) return
         errors += 1
         inFlight -= 1
         finish()
@@ -178,16 +182,29 @@ function driveOpenLoop(spec: LoadSpec): Promise<LoadResult> {
       req.on('timeout', () => req.destroy(new Error('timeout')))
       req.end(r.method === 'POST' ? (r.body ?? '') : undefined)
     }
+    // Arrival times are drawn in advance and kept to even when a timer fires late (a busy machine):
+    // overdue arrivals are sent at once, so the offered rate is the one asked for.
+    let nextAt = performance.now()
     const schedule = () => {
       const now = performance.now()
-      if (now >= endAt) {
+      while (nextAt <= now && nextAt < endAt) {
+        fire()
+        nextAt += (-Math.log(1 - Math.random()) / rate) * 1000
+      }
+      if (nextAt >= endAt) {
         scheduling = false
+        // Requests still waiting 30 s after the window count as errors (timeouts) and are dropped.
+        setTimeout(() => {
+          if (inFlight > 0) {
+            errors += inFlight
+            inFlight = 0
+            finish()
+          }
+        }, 30_000).unref()
         finish()
         return
       }
-      fire()
-      const gap = (-Math.log(1 - Math.random()) / rate) * 1000
-      setTimeout(schedule, gap)
+      setTimeout(schedule, Math.max(0, nextAt - performance.now()))
     }
     schedule()
   })

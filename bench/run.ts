@@ -7,7 +7,8 @@ import type { Knex } from 'knex'
 import { knexForPostgres, migrateLatest } from '../src/shared/db/index.js'
 import { defaultSizes, smallSizes, type ScaleSizes } from '../seeds/scale/context.js'
 import { runScaleSeed } from '../seeds/scale/index.js'
-import { benchUsername } from '../seeds/scale/core.js'
+import { benchUsername, seedScaleCore } from '../seeds/scale/core.js'
+import { Rng } from '../seeds/scale/random.js'
 import type { Role } from '../src/shared/auth/permissions.js'
 import { startScratchPg, type ScratchPg } from '../scripts/scratch-pg.js'
 import { startBok, startChild, login, type ChildServer, type Session } from './bok.js'
@@ -34,6 +35,8 @@ const { values: args } = parseArgs({
     'pool-max': { type: 'string' },
     node: { type: 'string' },
     markdown: { type: 'string' },
+    database: { type: 'string' },
+    'curve-only': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 })
@@ -42,6 +45,7 @@ if (args.help) {
   console.log(`Usage: npm run bench -- [--quick] [--json] [--curve] [--soak [--seconds 60]]
     [--duration S per load] [--scenarios registry.,deposits.name_search] [--incoming N --foreigners N --deposits N --folders N]
     [--shared-buffers 4GB] [--pool-max 10] [--node /path/to/node] [--markdown report.md]
+    [--database postgres://…/db   an already seeded database, used as is: no seeding, not dropped]
 Uses DATABASE_URL's server if set (in a new database it drops afterwards), else starts a scratch PostgreSQL.`)
   process.exit(0)
 }
@@ -77,6 +81,8 @@ const loads: Array<{ connections: number; rate: number | null }> = quick
       { connections: 64, rate: null },
       { connections: 16, rate: 50 },
     ]
+/** The soak checks integrity under load, not scale: a tenth of production size unless sizes are given. */
+const soakDefault: ScaleSizes = { incoming: 100_000, foreigners: 200_000, deposits: 50_000, folders: 200_000 }
 const password = 'bench-password-' + Math.random().toString(36).slice(2)
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bok-bench-'))
 
@@ -165,6 +171,20 @@ async function seedDatabase(url: string, s: ScaleSizes): Promise<Knex> {
   return knex
 }
 
+/** Row counts of an existing data set (for --database). */
+async function sizesOf(knex: Knex): Promise<ScaleSizes> {
+  const n = async (table: string) =>
+    (await tableExists(knex, table))
+      ? Number((await knex(table).count<{ n: string }[]>('* as n'))[0]?.n ?? 0)
+      : 0
+  return {
+    incoming: await n('incoming_items'),
+    foreigners: await n('foreigners'),
+    deposits: await n('deposits'),
+    folders: await n('archive_folders'),
+  }
+}
+
 async function tableExists(knex: Knex, table: string): Promise<boolean> {
   const r = await knex.raw(`SELECT to_regclass(?) AS t`, [table])
   return !!r.rows[0]?.t
@@ -212,7 +232,12 @@ async function measure(opts: {
     },
   }
   const prepared = new Map<string, Prepared>()
-  for (const s of opts.scenarios) prepared.set(s.name, await s.prepare(env))
+  try {
+    for (const s of opts.scenarios) prepared.set(s.name, await s.prepare(env))
+  } catch (err) {
+    await bok.stop()
+    throw err
+  }
 
   let floor: ChildServer | null = null
   const floorSpecs = Object.fromEntries(
@@ -235,7 +260,9 @@ async function measure(opts: {
       const p = prepared.get(s.name)!
       const cookie = p.signedIn && s.role ? (await env.session(s.role)).cookie : null
       const rows = s.rows(opts.sizes)
-      const warm = Math.min(2, loadSeconds)
+      const warm = quick ? 0.5 : Math.min(2, loadSeconds)
+      // A PDF takes long enough that a one-second window may see none finish.
+      const seconds = s.kind === 'pdf' ? Math.max(loadSeconds, 3) : loadSeconds
       await drive({
         baseUrl: bok.baseUrl,
         requests: p.requests,
@@ -272,7 +299,7 @@ async function measure(opts: {
           cookie,
           connections: load.connections,
           rate: load.rate,
-          seconds: loadSeconds,
+          seconds,
           expect: p.expect,
         })
         let floorRps: number | null = null
@@ -377,8 +404,12 @@ try {
         .join(' ')}`,
   )
   if (args.soak) {
-    const url = await server.createDatabase('soak')
-    const knex = await seedDatabase(url, quick ? smallSizes : sizes)
+    const url = args.database ?? (await server.createDatabase('soak'))
+    const soakSizes = args.incoming || args.foreigners || args.deposits || args.folders ? sizes : soakDefault
+    const knex = args.database
+      ? knexForPostgres(url, 4)
+      : await seedDatabase(url, quick ? smallSizes : soakSizes)
+    if (args.database) await seedScaleCore(knex, password, 300, new Rng(1))
     try {
       note('PostgreSQL settings: ' + JSON.stringify(await currentSettings(knex)))
       const ok = await runSoak({
@@ -396,8 +427,13 @@ try {
       await knex.destroy()
     }
   } else {
-    const url = await server.createDatabase('main')
-    const knex = await seedDatabase(url, sizes)
+    const url = args.database ?? (await server.createDatabase('main'))
+    const knex = args.database ? knexForPostgres(url, 4) : await seedDatabase(url, sizes)
+    if (args.database) {
+      Object.assign(sizes, await sizesOf(knex))
+      // The sign-in accounts get this run's password (the units and users are already there).
+      await seedScaleCore(knex, password, 300, new Rng(1))
+    }
     try {
       note('PostgreSQL settings: ' + JSON.stringify(await currentSettings(knex)))
       note(
@@ -407,27 +443,30 @@ try {
       note(`Scenarios: ${list.map((s) => s.name).join(', ')}`)
       const missing = allScenarios.filter((s) => !list.includes(s)).map((s) => s.name)
       if (missing.length) note(`Not run (module not on this branch or filtered out): ${missing.join(', ')}`)
-      await measure({
-        url,
-        knex,
-        sizes,
-        label: 'main',
-        scenarios: list,
-        loads,
-        floor: true,
-        quality: true,
-        explain: !args.curve,
-      })
-    } finally {
+      if (!args['curve-only'])
+        await measure({
+          url,
+          knex,
+          sizes,
+          label: 'main',
+          scenarios: list,
+          loads,
+          floor: true,
+          quality: true,
+          explain: true,
+        })
+    } catch (err) {
       await knex.destroy()
+      throw err
     }
-    if (args.curve) {
+    if (args.curve || args['curve-only']) {
       const steps = quick ? [10_000, 20_000, 40_000] : [100_000, 1_000_000, 2_000_000]
       for (const n of steps) {
         const curveSizes: ScaleSizes = { incoming: n / 2, foreigners: n, deposits: n / 4, folders: n }
-        note(`\nScale curve: ${JSON.stringify(curveSizes)}`)
-        const curl = await server.createDatabase(`curve_${n}`)
-        const ck = await seedDatabase(curl, curveSizes)
+        const same = JSON.stringify(curveSizes) === JSON.stringify(sizes)
+        note(`\nScale curve: ${JSON.stringify(curveSizes)}${same ? ' (the main data set)' : ''}`)
+        const curl = same ? url : await server.createDatabase(`curve_${n}`)
+        const ck = same ? knex : await seedDatabase(curl, curveSizes)
         try {
           const list = await availableScenarios(ck, (s) => s.kind === 'search')
           await measure({
@@ -442,13 +481,14 @@ try {
             ],
             floor: false,
             quality: false,
-            explain: n === steps[steps.length - 1],
+            explain: false,
           })
         } finally {
-          await ck.destroy()
+          if (!same) await ck.destroy()
         }
       }
     }
+    await knex.destroy()
     printTable()
   }
   note(`\nTotal ${((performance.now() - started) / 1000).toFixed(0)} s.`)

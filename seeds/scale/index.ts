@@ -12,9 +12,11 @@ import { seedScaleCore } from './core.js'
 import { Rng } from './random.js'
 import { foreignersScale } from './foreigners.js'
 import { depositsScale } from './deposits.js'
+import { registryScale } from './registry.js'
+import { archiveScale } from './archive.js'
 
 /** Module generators in dependency order (deposits need foreigners). One line per module. */
-export const scaleModules: ScaleModule[] = [foreignersScale, depositsScale]
+export const scaleModules: ScaleModule[] = [foreignersScale, depositsScale, registryScale, archiveScale]
 
 export interface ScaleSeedOptions {
   sizes: ScaleSizes

@@ -69,7 +69,7 @@ export function correspondenceRoutes(deps: AppDeps): Router {
       list,
       today,
       filters: queryValues(req.query),
-      summary: await repo.registerSummary(db, year),
+      summary: await repo.registerHeadline(db, year),
       year,
       ...(await registryOptions(db, req)),
     })
@@ -264,7 +264,12 @@ export function correspondenceRoutes(deps: AppDeps): Router {
       const errors = req.uploadErrors ?? []
       if (!errors.length && !req.uploaded?.length)
         errors.push({ field: 'files', href: '#files', key: 'registry.files.required' })
-      if (errors.length) return renderItem(req, res, 422, { name: 'files', values: {}, errors })
+      if (errors.length) {
+        // The files are refused before the item is looked at; the page says why, next to the field.
+        if (await repo.findIncoming(db, id))
+          return renderItem(req, res, 422, { name: 'files', values: {}, errors })
+        return res.status(422).render('correspondence/views/files-refused', { errors })
+      }
       await registry.addFiles(deps, req.actor, id, req.uploaded!)
       flash(req, 'success', 'registry.files.added')
       res.redirect(303, `/registry/incoming/${id}`)
