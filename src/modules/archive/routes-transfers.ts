@@ -112,6 +112,53 @@ export function transferRoutes(router: Router, { db }: AppDeps): void {
     res.redirect(303, '/archive/transfers')
   })
 
+  const folderEditPage = async (
+    req: Request,
+    res: Response,
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ) => {
+    const folder = await repo.findFolder(db, idParam(req))
+    if (!folder || folder.unit_id !== ownUnit(req) || folder.status !== 'unit') throw new HttpError(404)
+    res.status(status).render('archive/views/unit-folder', {
+      folder,
+      leaves: await jrwa.leafClasses(db),
+      values: {
+        jrwaSymbol: folder.jrwa_symbol,
+        title: folder.title,
+        yearFrom: folder.year_from,
+        yearTo: folder.year_to ?? '',
+        volumes: folder.volumes,
+        notes: folder.notes ?? '',
+      },
+      ...extra,
+    })
+  }
+
+  router.get('/archive/transfers/folders/:id', permit('archive.transfer'), async (req, res) => {
+    await folderEditPage(req, res)
+  })
+
+  router.post('/archive/transfers/folders/:id', permit('archive.transfer'), async (req, res) => {
+    const id = idParam(req)
+    const form = parseForm(unitFolderForm, req.body)
+    if (!form.ok) return folderEditPage(req, res, form, 422)
+    const result = await transfers.updateUnitFolder(db, req.actor, ownUnit(req), id, form.data)
+    if (!result.ok)
+      return folderEditPage(
+        req,
+        res,
+        { values: form.values, errors: [{ field: result.field, href: `#${result.field}`, key: result.key }] },
+        422,
+      )
+    flash(req, 'success', 'archive.folder.corrected')
+    const folder = await repo.findFolder(db, id)
+    res.redirect(
+      303,
+      folder?.transfer_list_id ? `/archive/transfers/lists/${folder.transfer_list_id}` : '/archive/transfers',
+    )
+  })
+
   router.post('/archive/transfers/lists', permit('archive.transfer'), async (req, res) => {
     const id = await transfers.createTransferList(db, req.actor, ownUnit(req))
     res.redirect(303, `/archive/transfers/lists/${id}`)

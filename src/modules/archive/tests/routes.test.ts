@@ -127,6 +127,30 @@ describe('transfer list from a unit to the archive', () => {
         .status,
     ).toBe(303)
     expect((await unitStaff.agent.get(listUrl)).text).toContain('Brak sygnatury na grzbiecie')
+    const fix = { jrwaSymbol: '011', yearFrom: '2021', yearTo: '2022', title: '' }
+    const noTitle = await post(unitStaff, `/archive/transfers/folders/${folderId}`, fix)
+    expect(noTitle.status).toBe(422)
+    expect(noTitle.text).toContain('Wpisz tytuł teczki')
+    expect(
+      (await post(otherUnitStaff, `/archive/transfers/folders/${folderId}`, { ...fix, title: 'x' })).status,
+    ).toBe(404)
+    const fixed = await post(unitStaff, `/archive/transfers/folders/${folderId}`, {
+      ...fix,
+      title: 'Korespondencja z urzędami 2021–2022',
+    })
+    expect(fixed.status).toBe(303)
+    expect(fixed.headers.location).toBe(listUrl)
+    expect(
+      await ctx
+        .db('audit_log')
+        .where({ action: 'archive.folderCorrected', entity_id: String(folderId) })
+        .first('details'),
+    ).toMatchObject({
+      details: {
+        before: { title: 'Korespondencja z urzędami' },
+        after: { title: 'Korespondencja z urzędami 2021–2022' },
+      },
+    })
     expect((await post(unitStaff, `${listUrl}/submit`, {})).status).toBe(303)
 
     const missingPlace = await post(archivist, `/archive/lists/${listId}/accept`, {
