@@ -115,6 +115,9 @@ export function startBok(opts: {
       SESSION_SECRET: 'bench-session-secret-bench-session-secret-0123456789',
       FIELD_ENCRYPTION_KEY: 'bench-field-key-bench-field-key-bench-field-0123456789',
       AUDIT_CHECKPOINT_MINUTES: '0',
+      // The bench measures throughput, not the per-user limiter on searches and exports.
+      SEARCHES_PER_MINUTE: '100000',
+      EXPORTS_PER_MINUTE: '100000',
     },
     logFile: opts.logFile,
     readyPath: '/readyz',

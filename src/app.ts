@@ -16,6 +16,7 @@ import { setHashConcurrency } from './shared/auth/passwords.js'
 import { can, type Permission } from './shared/auth/permissions.js'
 import { csrfProtection, csrfToken } from './shared/http/csrf.js'
 import { takeFlash } from './shared/http/flash.js'
+import { rateLimitBulk } from './shared/http/rate-limit.js'
 import { HttpError, isBadInput, isDatabaseUnavailable } from './shared/http/errors.js'
 import { safeUrl } from './shared/logger.js'
 import { formatDate, formatDateTime } from './shared/forms/index.js'
@@ -205,6 +206,7 @@ export async function createApp({ db, config, logger }: AppOptions) {
     next()
   }
   app.use(accountGates)
+  app.use(rateLimitBulk(db, { search: config.SEARCHES_PER_MINUTE, export: config.EXPORTS_PER_MINUTE }))
 
   for (const m of modules) app.use(m.router(deps))
 
@@ -220,7 +222,7 @@ export async function createApp({ db, config, logger }: AppOptions) {
     if (status >= 500) req.log?.error({ err, reference: req.id }, 'request failed')
     else req.log?.warn({ status, reference: req.id, user: req.user?.id }, 'request refused')
     if (res.headersSent) return
-    const view = [403, 404, 503].includes(status)
+    const view = [403, 404, 429, 503].includes(status)
       ? String(status)
       : status === 401
         ? '403'

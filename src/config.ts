@@ -49,6 +49,8 @@ export const envSchema = z.object({
   AUDIT_CHECKPOINT_DIR: z.string().optional(),
   AUDIT_SIGNING_KEY_FILE: z.string().optional(),
   AUDIT_CHECKPOINT_MINUTES: z.coerce.number().int().min(0).max(1440).default(15),
+  SEARCHES_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(240),
+  EXPORTS_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(20),
   UPLOAD_MAX_MB: z.coerce.number().min(1).max(200).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEFAULT_LANGUAGE: z.enum(['pl', 'en']).default('pl'),

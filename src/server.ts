@@ -6,6 +6,8 @@ import { createApp } from './app.js'
 import { issueSetupToken } from './modules/auth/service.js'
 import { writeCheckpoint } from './shared/audit/checkpoints.js'
 import { pruneExpiredSessions } from './shared/auth/session-store.js'
+import { pruneRateLimits } from './shared/http/rate-limit.js'
+import { pruneSavedSearches } from './shared/lists/saved-search.js'
 
 async function main() {
   let config
@@ -52,7 +54,11 @@ async function main() {
   }
   timers.push(
     setInterval(() => {
-      pruneExpiredSessions(database.knex).catch((err) => logger.warn({ err }, 'session pruning failed'))
+      Promise.all([
+        pruneExpiredSessions(database.knex),
+        pruneRateLimits(database.knex),
+        pruneSavedSearches(database.knex),
+      ]).catch((err) => logger.warn({ err }, 'pruning failed'))
     }, 10 * 60_000),
   )
   for (const t of timers) t.unref()
