@@ -1,6 +1,7 @@
 import type { Knex } from 'knex'
 import * as m001 from './001_foundation.js'
 import * as m100 from './100_correspondence.js'
+import * as m101 from './101_correspondence_indexes.js'
 import * as m200 from './200_foreigners.js'
 import * as m201 from './201_deposits.js'
 import * as m300 from './300_archive.js'
@@ -14,6 +15,7 @@ type Migration = { up(knex: Knex): Promise<void>; down?(knex: Knex): Promise<voi
 const migrations: Array<[string, Migration]> = [
   ['001_foundation', m001],
   ['100_correspondence', m100],
+  ['101_correspondence_indexes', m101],
   ['200_foreigners', m200],
   ['201_deposits', m201],
   ['300_archive', m300],

@@ -238,6 +238,12 @@ export async function createApp({ db, config, logger }: AppOptions) {
     res.locals.csrfToken ??= () => (req.session ? csrfToken(req) : '')
     res.locals.lang ??= config.DEFAULT_LANGUAGE
     res.locals.currentPath ??= req.path
+    // When the session could not be loaded (database down), the locals middleware never ran: the
+    // layout still needs every name it reads, or the error page itself fails.
+    res.locals.user ??= null
+    res.locals.formatDateTime ??= formatDateTime
+    res.locals.requestId ??= req.id
+    res.locals.sessionCookieName ??= cookieName
     res
       .status(status)
       .render(

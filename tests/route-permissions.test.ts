@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, signInAs, type SignedIn, type TestContext } from './helpers/app.js'
+import { createTestApp, createUnit, signInAs, type SignedIn, type TestContext } from './helpers/app.js'
 import { concretePath, listRoutes } from './helpers/routes.js'
 import { permissions, roleHas, roles, type Permission, type Role } from '../src/shared/auth/permissions.js'
 
@@ -16,7 +16,8 @@ const selfEnding = new Set(['POST /logout'])
 
 beforeAll(async () => {
   ctx = await createTestApp()
-  for (const role of roles) agents[role] = await signInAs(ctx, [role])
+  const unit = await createUnit(ctx.db, 'WOK', 'Wydział Obsługi Kancelaryjnej')
+  for (const role of roles) agents[role] = await signInAs(ctx, [role], unit)
 })
 afterAll(() => ctx.close())
 

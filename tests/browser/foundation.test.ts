@@ -123,6 +123,7 @@ describe('second factor in the browser', () => {
       const codes = await page.getByTestId('recovery-codes').locator('code').allTextContents()
       expect(codes).toHaveLength(10)
       await page.getByRole('button', { name: 'Wyloguj' }).click()
+      await page.waitForURL(`${bok.baseUrl}/login`)
 
       await signInThroughForm(page, bok.baseUrl, user.username, user.password)
       await page.waitForURL(`${bok.baseUrl}/login/second-factor`)

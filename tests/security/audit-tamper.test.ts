@@ -78,53 +78,61 @@ describe('audit chain tampering', () => {
     })
   })
 
-  it('npm run audit:verify: exit 0 when intact, 1 naming the row when a row was altered', async () => {
-    const ok = cli.run('src/cli/audit-verify.ts')
-    expect(ok.stdout).toMatch(/Audit log intact: 6 rows, 1 signed checkpoints agree/)
-    expect(ok.status).toBe(0)
+  it(
+    'npm run audit:verify: exit 0 when intact, 1 naming the row when a row was altered',
+    { timeout: 240_000 },
+    async () => {
+      const ok = cli.run('src/cli/audit-verify.ts')
+      expect(ok.stdout).toMatch(/Audit log intact: 6 rows, 1 signed checkpoints agree/)
+      expect(ok.status).toBe(0)
 
-    await cli.withDb((db) =>
-      tamper(db, (trx) =>
-        trx('audit_log')
-          .where({ id: 2 })
-          .update({ details: JSON.stringify({ criteria: {} }) }),
-      ),
-    )
-    const broken = cli.run('src/cli/audit-verify.ts')
-    expect(broken.stdout).toMatch(/Audit log BROKEN at row 2: content does not match its hash/)
-    expect(broken.status).toBe(1)
-  })
+      await cli.withDb((db) =>
+        tamper(db, (trx) =>
+          trx('audit_log')
+            .where({ id: 2 })
+            .update({ details: JSON.stringify({ criteria: {} }) }),
+        ),
+      )
+      const broken = cli.run('src/cli/audit-verify.ts')
+      expect(broken.stdout).toMatch(/Audit log BROKEN at row 2: content does not match its hash/)
+      expect(broken.status).toBe(1)
+    },
+  )
 
-  it('npm run audit:verify exits 1 when the chain was rewritten whole with recomputed hashes', async () => {
-    await cli.withDb((db) =>
-      tamper(db, async (trx) => {
-        const rows = await trx('audit_log').orderBy('id').select('*')
-        let prev = GENESIS_HASH
-        for (const r of rows) {
-          const content = {
-            id: Number(r.id),
-            at: r.at,
-            actor_id: r.actor_id === null ? null : Number(r.actor_id),
-            actor_name: r.actor_name,
-            actor_unit: r.actor_unit,
-            action: r.action,
-            entity_type: r.entity_type,
-            entity_id: r.entity_id,
-            details: r.details,
-            ip: r.ip,
-            request_id: r.request_id,
+  it(
+    'npm run audit:verify exits 1 when the chain was rewritten whole with recomputed hashes',
+    { timeout: 240_000 },
+    async () => {
+      await cli.withDb((db) =>
+        tamper(db, async (trx) => {
+          const rows = await trx('audit_log').orderBy('id').select('*')
+          let prev = GENESIS_HASH
+          for (const r of rows) {
+            const content = {
+              id: Number(r.id),
+              at: r.at,
+              actor_id: r.actor_id === null ? null : Number(r.actor_id),
+              actor_name: r.actor_name,
+              actor_unit: r.actor_unit,
+              action: r.action,
+              entity_type: r.entity_type,
+              entity_id: r.entity_id,
+              details: r.details,
+              ip: r.ip,
+              request_id: r.request_id,
+            }
+            const hash = rowHash(prev, content)
+            await trx('audit_log')
+              .where({ id: r.id })
+              .update({ details: JSON.stringify(content.details), prev_hash: prev, hash })
+            prev = hash
           }
-          const hash = rowHash(prev, content)
-          await trx('audit_log')
-            .where({ id: r.id })
-            .update({ details: JSON.stringify(content.details), prev_hash: prev, hash })
-          prev = hash
-        }
-        await trx('audit_head').where({ id: 1 }).update({ hash: prev })
-      }),
-    )
-    const rewritten = cli.run('src/cli/audit-verify.ts')
-    expect(rewritten.stdout).toMatch(/BROKEN at row 6: .*chain rewritten/)
-    expect(rewritten.status).toBe(1)
-  })
+          await trx('audit_head').where({ id: 1 }).update({ hash: prev })
+        }),
+      )
+      const rewritten = cli.run('src/cli/audit-verify.ts')
+      expect(rewritten.stdout).toMatch(/BROKEN at row 6: .*chain rewritten/)
+      expect(rewritten.status).toBe(1)
+    },
+  )
 })

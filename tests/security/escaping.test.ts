@@ -69,35 +69,39 @@ function fill(
 }
 
 describe('output escaping', () => {
-  it('the foundation forms: user display name and unit name, stored and shown escaped', async () => {
-    const created = await s.agent
-      .post('/admin/users')
-      .type('form')
-      .send({
-        _csrf: s.csrf,
-        username: 'xss.user',
-        displayName: XSS_PAYLOAD,
-        roles: ['archivist'],
-        orgUnitId: String(unitId),
-      })
-    expect(created.status).toBe(200)
-    expect(assertEscaped(created.text)).toEqual([])
-    const unit = await s.agent
-      .post('/admin/units')
-      .type('form')
-      .send({ _csrf: s.csrf, symbol: 'XSS', name: XSS_PAYLOAD, parentId: '' })
-    expect(unit.status).toBe(303)
-    const stored = await ctx.db('users').where({ username: 'xss.user' }).first('id', 'display_name')
-    expect(stored.display_name).toBe(XSS_PAYLOAD)
-    const storedUnit = await ctx.db('org_units').where({ symbol: 'XSS' }).first('id', 'name')
-    expect(storedUnit.name).toBe(XSS_PAYLOAD)
+  it(
+    'the foundation forms: user display name and unit name, stored and shown escaped',
+    { timeout: 180_000 },
+    async () => {
+      const created = await s.agent
+        .post('/admin/users')
+        .type('form')
+        .send({
+          _csrf: s.csrf,
+          username: 'xss.user',
+          displayName: XSS_PAYLOAD,
+          roles: ['archivist'],
+          orgUnitId: String(unitId),
+        })
+      expect(created.status).toBe(200)
+      expect(assertEscaped(created.text)).toEqual([])
+      const unit = await s.agent
+        .post('/admin/units')
+        .type('form')
+        .send({ _csrf: s.csrf, symbol: 'XSS', name: XSS_PAYLOAD, parentId: '' })
+      expect(unit.status).toBe(303)
+      const stored = await ctx.db('users').where({ username: 'xss.user' }).first('id', 'display_name')
+      expect(stored.display_name).toBe(XSS_PAYLOAD)
+      const storedUnit = await ctx.db('org_units').where({ symbol: 'XSS' }).first('id', 'name')
+      expect(storedUnit.name).toBe(XSS_PAYLOAD)
 
-    const list = await s.agent.get('/admin/users')
-    expect(list.text).toContain(
-      '&lt;script&gt;alert(1)&lt;/script&gt;&#34;&gt;&lt;img src=x onerror=alert(1)&gt;',
-    )
-    expect(await everyPageEscaped(s.agent, { user: stored.id, unit: storedUnit.id })).toEqual([])
-  })
+      const list = await s.agent.get('/admin/users')
+      expect(list.text).toContain(
+        '&lt;script&gt;alert(1)&lt;/script&gt;&#34;&gt;&lt;img src=x onerror=alert(1)&gt;',
+      )
+      expect(await everyPageEscaped(s.agent, { user: stored.id, unit: storedUnit.id })).toEqual([])
+    },
+  )
 
   it('a rejected form (422) shows the typed payload back escaped', async () => {
     const res = await s.agent
@@ -109,48 +113,60 @@ describe('output escaping', () => {
     expect(assertEscaped(res.text)).toEqual([])
   })
 
-  it('a user whose name is the payload sees it escaped in the header of every page', async () => {
-    const victim = await createUser(ctx.db, { roles: [...roles], orgUnitId: unitId })
-    await ctx.db('users').where({ id: victim.id }).update({ display_name: XSS_PAYLOAD })
-    const v = await signIn(ctx.app, victim)
-    const home = await v.agent.get('/')
-    expect(home.text).toContain('&lt;script&gt;')
-    expect(await everyPageEscaped(v.agent, { self: victim.id })).toEqual([])
-  })
+  it(
+    'a user whose name is the payload sees it escaped in the header of every page',
+    { timeout: 180_000 },
+    async () => {
+      const victim = await createUser(ctx.db, { roles: [...roles], orgUnitId: unitId })
+      await ctx.db('users').where({ id: victim.id }).update({ display_name: XSS_PAYLOAD })
+      const v = await signIn(ctx.app, victim)
+      const home = await v.agent.get('/')
+      expect(home.text).toContain('&lt;script&gt;')
+      expect(await everyPageEscaped(v.agent, { self: victim.id })).toEqual([])
+    },
+  )
 
-  it('every text field of every form on every page, stored and shown back escaped', async () => {
-    const submitted: string[] = []
-    const failures: string[] = []
-    const seen = new Set<string>()
-    for (const r of getRoutes()) {
-      const path = fillPath(r.path, { id: r.path.startsWith('/admin/units') ? unitId : userId })
-      const page = await s.agent.get(path)
-      for (const form of postForms(page.text, path)) {
-        if (skipActions.test(form.action) || seen.has(form.action)) continue
-        if (!form.fields.some((f) => textKinds.has(f.kind)) || form.fields.some((f) => f.kind === 'password'))
-          continue
-        seen.add(form.action)
-        const fallback = new Map<string, string>()
-        for (let round = 0; round < candidates.length; round += 1) {
-          const body = fill(form, s.csrf, fallback)
-          const req = s.agent.post(form.action)
-          const res = form.multipart
-            ? await Object.entries(body).reduce((q, [k, v]) => q.field(k, v as string), req)
-            : await req.type('form').send(body)
-          for (const p of assertEscaped(res.text)) failures.push(`POST ${form.action}: ${p}`)
-          if (process.env.DEBUG_FORMS) console.log(form.action, res.status, errorFields(res.text), body)
-          if (res.status !== 422) {
-            submitted.push(`${form.action} → ${res.status}`)
-            break
+  it(
+    'every text field of every form on every page, stored and shown back escaped',
+    { timeout: 300_000 },
+    async () => {
+      const submitted: string[] = []
+      const failures: string[] = []
+      const seen = new Set<string>()
+      for (const r of getRoutes()) {
+        const path = fillPath(r.path, { id: r.path.startsWith('/admin/units') ? unitId : userId })
+        const page = await s.agent.get(path)
+        if (!String(page.headers['content-type']).startsWith('text/html')) continue
+        for (const form of postForms(page.text, path)) {
+          if (skipActions.test(form.action) || seen.has(form.action)) continue
+          if (
+            !form.fields.some((f) => textKinds.has(f.kind)) ||
+            form.fields.some((f) => f.kind === 'password')
+          )
+            continue
+          seen.add(form.action)
+          const fallback = new Map<string, string>()
+          for (let round = 0; round < candidates.length; round += 1) {
+            const body = fill(form, s.csrf, fallback)
+            const req = s.agent.post(form.action)
+            const res = form.multipart
+              ? await Object.entries(body).reduce((q, [k, v]) => q.field(k, v as string), req)
+              : await req.type('form').send(body)
+            for (const p of assertEscaped(res.text ?? '')) failures.push(`POST ${form.action}: ${p}`)
+            if (process.env.DEBUG_FORMS) console.log(form.action, res.status, errorFields(res.text), body)
+            if (res.status !== 422) {
+              submitted.push(`${form.action} → ${res.status}`)
+              break
+            }
+            for (const field of errorFields(res.text)) fallback.set(field, candidates[round]!)
           }
-          for (const field of errorFields(res.text)) fallback.set(field, candidates[round]!)
         }
       }
-    }
-    expect(submitted.length).toBeGreaterThanOrEqual(2)
-    expect(failures).toEqual([])
-    expect(await everyPageEscaped(s.agent, { user: userId, unit: unitId, first: 1 })).toEqual([])
-  })
+      expect(submitted.length).toBeGreaterThanOrEqual(2)
+      expect(failures).toEqual([])
+      expect(await everyPageEscaped(s.agent, { user: userId, unit: unitId, first: 1 })).toEqual([])
+    },
+  )
 
   it('the audit log shows the stored payloads (actor names, details) escaped', async () => {
     const auditor = await createUser(ctx.db, { roles: ['auditor'] })

@@ -186,30 +186,34 @@ describe('npm run integrity:check', () => {
   })
   afterAll(() => cli.close())
 
-  it('prints the problems and exits 1; --fix-orphans removes orphans; then exits 0', async () => {
-    const files = new FileStore(cli.config.filesDir)
-    const orphan = await files.put(Buffer.from('%PDF-1.4 sierota'))
-    await cli.withDb((d) =>
-      d('register_counters').insert({ register: 'nobody.knows', scope: '', year: 2026, last_number: 3 }),
-    )
+  it(
+    'prints the problems and exits 1; --fix-orphans removes orphans; then exits 0',
+    { timeout: 240_000 },
+    async () => {
+      const files = new FileStore(cli.config.filesDir)
+      const orphan = await files.put(Buffer.from('%PDF-1.4 sierota'))
+      await cli.withDb((d) =>
+        d('register_counters').insert({ register: 'nobody.knows', scope: '', year: 2026, last_number: 3 }),
+      )
 
-    const bad = cli.run('src/cli/integrity-check.ts')
-    expect(bad.status, bad.stderr).toBe(1)
-    expect(bad.stdout).toContain(orphan.id)
-    expect(bad.stdout).toMatch(/register 'nobody\.knows'/)
+      const bad = cli.run('src/cli/integrity-check.ts')
+      expect(bad.status, bad.stderr).toBe(1)
+      expect(bad.stdout).toContain(orphan.id)
+      expect(bad.stdout).toMatch(/register 'nobody\.knows'/)
 
-    const young = cli.run('src/cli/integrity-check.ts', ['--fix-orphans'])
-    expect(young.stdout).toMatch(/Kept 1 orphan file\(s\) younger than 60 min/)
-    expect(await files.exists(orphan.id)).toBe(true)
+      const young = cli.run('src/cli/integrity-check.ts', ['--fix-orphans'])
+      expect(young.stdout).toMatch(/Kept 1 orphan file\(s\) younger than 60 min/)
+      expect(await files.exists(orphan.id)).toBe(true)
 
-    await cli.withDb((d) => d('register_counters').where({ register: 'nobody.knows' }).del())
-    const fixed = cli.run('src/cli/integrity-check.ts', ['--fix-orphans', '--grace-minutes=0'])
-    expect(fixed.stdout).toContain(`Removed 1 orphan file(s): ${orphan.id}`)
-    expect(fixed.status, fixed.stdout + fixed.stderr).toBe(0)
-    expect(await files.exists(orphan.id)).toBe(false)
+      await cli.withDb((d) => d('register_counters').where({ register: 'nobody.knows' }).del())
+      const fixed = cli.run('src/cli/integrity-check.ts', ['--fix-orphans', '--grace-minutes=0'])
+      expect(fixed.stdout).toContain(`Removed 1 orphan file(s): ${orphan.id}`)
+      expect(fixed.status, fixed.stdout + fixed.stderr).toBe(0)
+      expect(await files.exists(orphan.id)).toBe(false)
 
-    const clean = cli.run('src/cli/integrity-check.ts')
-    expect(clean.stdout).toContain('Integrity OK.')
-    expect(clean.status).toBe(0)
-  })
+      const clean = cli.run('src/cli/integrity-check.ts')
+      expect(clean.stdout).toContain('Integrity OK.')
+      expect(clean.status).toBe(0)
+    },
+  )
 })

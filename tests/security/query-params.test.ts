@@ -33,38 +33,47 @@ const pages = () =>
   )
 
 describe('sort and filter parameters', () => {
-  it('an unknown sort column or direction is refused (400) on every list that offers sorting', async () => {
-    const failures: string[] = []
-    let lists = 0
-    for (const r of pages()) {
-      const plain = await s.agent.get(fillPath(r.path))
-      const sortable = /[?&;]sort=|name="sort"/.test(plain.text) || r.path === '/audit'
-      if (!sortable) continue
-      lists += 1
-      for (const q of [
-        ...hostile.map((h) => ({ sort: h })),
-        { sort: 'password_hash' },
-        { dir: 'sideways' },
-      ]) {
-        const res = await s.agent.get(fillPath(r.path)).query(q)
-        if (res.status !== 400) failures.push(`${r.path} ${JSON.stringify(q)}: ${res.status}`)
+  it(
+    'an unknown sort column or direction is refused (400) on every list that offers sorting',
+    { timeout: 180_000 },
+    async () => {
+      const failures: string[] = []
+      let lists = 0
+      for (const r of pages()) {
+        const plain = await s.agent.get(fillPath(r.path))
+        const sortable = /[?&;]sort=|name="sort"/.test(plain.text) || r.path === '/audit'
+        if (!sortable) continue
+        lists += 1
+        for (const q of [
+          ...hostile.map((h) => ({ sort: h })),
+          { sort: 'password_hash' },
+          { dir: 'sideways' },
+        ]) {
+          const res = await s.agent.get(fillPath(r.path)).query(q)
+          if (res.status !== 400) failures.push(`${r.path} ${JSON.stringify(q)}: ${res.status}`)
+        }
       }
-    }
-    expect(lists).toBeGreaterThanOrEqual(1)
-    expect(failures).toEqual([])
-  })
+      expect(lists).toBeGreaterThanOrEqual(1)
+      expect(failures).toEqual([])
+    },
+  )
 
-  it('no page answers garbage parameters with a server error', async () => {
+  it('no page answers garbage parameters with a server error', { timeout: 300_000 }, async () => {
     const failures: string[] = []
     const garbage = [
       { sort: "' OR 1=1 --", dir: 'up', after: '%%%' },
       { after: cursor([1, { a: 1 }]) },
       { after: cursor(['x', 'not-a-number']) },
-      { after: cursor([null]) },
-      { after: 'x'.repeat(2000) },
-      { from: '31.02.2026', to: "2026-13-45' --", actor: '1 OR 1=1' },
-      { page: '-1', limit: '1000000', unit: "1'", status: '<x>' },
-      { 'sort[]': 'id', 'dir[$ne]': 'x' },
+      { after: 'x'.repeat(2000), from: '31.02.2026', to: "2026-13-45' --", actor: '1 OR 1=1' },
+      {
+        page: '-1',
+        limit: '1000000',
+        unit: "1'",
+        status: '<x>',
+        year: 'abc',
+        'sort[]': 'id',
+        'dir[$ne]': 'x',
+      },
     ]
     for (const r of pages()) {
       for (const q of garbage) {

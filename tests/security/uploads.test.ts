@@ -1,12 +1,6 @@
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Router } from 'express'
 import { modules } from '../../src/modules/index.js'
-import type { BokModule } from '../../src/modules/types.js'
-import { permit } from '../../src/shared/auth/guard.js'
-import { acceptFiles } from '../../src/shared/files/upload.js'
-import { withStoredFiles } from '../../src/shared/files/store.js'
 import { roles } from '../../src/shared/auth/permissions.js'
 import {
   createTestApp,
@@ -17,6 +11,8 @@ import {
   type TestContext,
 } from '../helpers/app.js'
 import { collectRoutes, fillPath, type RouteInfo } from './helpers.js'
+import { errorFields, postForms, textKinds } from './forms.js'
+import { createProbeTable, probe } from './probe-module.js'
 
 /**
  * ASVS 5.2.1 / 5.2.2 / 5.3.2 / 3.5.3: every upload route (every route that parses multipart with
@@ -26,50 +22,6 @@ import { collectRoutes, fillPath, type RouteInfo } from './helpers.js'
  * A probe module built exactly like a module's upload route keeps this suite meaningful before the
  * modules land; theirs are covered the same way once they do.
  */
-const here = path.dirname(fileURLToPath(import.meta.url))
-const MAX_BYTES = 256 * 1024
-
-const probe: BokModule = {
-  name: 'probe',
-  locales: { pl: {}, en: {} },
-  router: ({ db, files }) => {
-    const router = Router()
-    router.get('/probe/uploads', permit('registry.write'), (_req, res) => {
-      res.render(path.join(here, 'fixtures', 'upload-probe.ejs'))
-    })
-    router.post(
-      '/probe/uploads',
-      permit('registry.write'),
-      ...acceptFiles('files', { maxBytes: MAX_BYTES }),
-      async (req, res) => {
-        if (req.uploadErrors!.length || !req.uploaded!.length)
-          return res.status(422).render(path.join(here, 'fixtures', 'upload-probe.ejs'), {
-            values: req.body,
-            errors: req.uploadErrors!.length
-              ? req.uploadErrors
-              : [{ field: 'files', href: '#files', key: 'files.empty' }],
-          })
-        await withStoredFiles(
-          files,
-          req.uploaded!.map((f) => f.content),
-          (stored) =>
-            db.transaction((trx) =>
-              trx('probe_uploads').insert(
-                stored.map((s, i) => ({
-                  file_id: s.id,
-                  sha256: s.sha256,
-                  original_name: req.uploaded![i]!.originalName,
-                })),
-              ),
-            ),
-        )
-        res.redirect(303, '/probe/uploads')
-      },
-    )
-    return router
-  },
-}
-
 let ctx: TestContext
 let s: SignedIn
 let uploadRoutes: RouteInfo[]
@@ -77,16 +29,68 @@ let uploadRoutes: RouteInfo[]
 beforeAll(async () => {
   modules.push(probe)
   ctx = await createTestApp({ UPLOAD_MAX_MB: '1' })
-  await ctx.db.schema.createTable('probe_uploads', (t) => {
-    t.increments('id')
-    t.uuid('file_id').notNullable()
-    t.string('sha256', 64).notNullable()
-    t.string('original_name', 200).notNullable()
-  })
+  await createProbeTable(ctx.db)
   const unit = await createUnit(ctx.db)
   s = await signIn(ctx.app, await createUser(ctx.db, { roles: [...roles], orgUnitId: unit }))
   uploadRoutes = collectRoutes(ctx.app).filter((r) => r.multipart)
+  // Records the upload routes of the modules attach files to (e.g. /registry/incoming/:id/files).
+  const incoming = await createThroughForm('/registry/incoming/new')
+  if (incoming) ids['/registry/incoming'] = incoming
 })
+
+const ids: Record<string, string> = {}
+const idFor = (routePath: string) =>
+  Object.entries(ids).find(([prefix]) => routePath.startsWith(prefix + '/'))?.[1] ?? '1'
+
+/** Fills a module's form with plausible values (retrying fields it marks wrong) and returns the new record's id. */
+async function createThroughForm(pagePath: string): Promise<string | null> {
+  const page = await s.agent.get(pagePath)
+  if (page.status !== 200) return null
+  const form = postForms(page.text, pagePath).find((f) => f.fields.some((x) => textKinds.has(x.kind)))
+  if (!form) return null
+  const tries = ['Próba', '24.11.2026', '10:00', '1', 'ABC']
+  const override = new Map<string, string>()
+  for (let round = 0; round <= tries.length; round += 1) {
+    let req = s.agent.post(form.action)
+    for (const f of form.fields) {
+      const value =
+        f.name === '_csrf'
+          ? s.csrf
+          : (override.get(f.name) ??
+            (textKinds.has(f.kind)
+              ? /date/i.test(f.name)
+                ? '24.11.2026'
+                : /time/i.test(f.name)
+                  ? '10:00'
+                  : /email|epuap|edelivery|tracking|reference|Id$/i.test(f.name)
+                    ? ''
+                    : 'Próba'
+              : f.kind === 'select' || f.kind === 'radio'
+                ? (f.options.find((o) => o !== '') ?? '')
+                : f.kind === 'hidden'
+                  ? f.value
+                  : null))
+      if (value !== null && f.kind !== 'file' && f.kind !== 'checkbox') req = req.field(f.name, value)
+    }
+    const res = await req
+    if (res.status === 303) return /\/(\d+)(?:$|[/?])/.exec(String(res.headers.location))?.[1] ?? null
+    if (res.status !== 422) return null
+    for (const field of errorFields(res.text)) override.set(field, tries[round] ?? '')
+  }
+  return null
+}
+
+/** The file field of an upload route: from acceptFiles, or from the form on the page at the same path. */
+async function fileFieldOf(r: RouteInfo): Promise<string> {
+  if (r.uploadField) return r.uploadField
+  const page = await s.agent.get(fillPath(r.path, { id: idFor(r.path) }))
+  return (
+    /<input[^>]*type="file"[^>]*name="([^"]+)"|<input[^>]*name="([^"]+)"[^>]*type="file"/
+      .exec(page.text ?? '')
+      ?.slice(1)
+      .find(Boolean) ?? 'files'
+  )
+}
 afterAll(async () => {
   modules.splice(modules.indexOf(probe), 1)
   await ctx.close()
@@ -147,39 +151,48 @@ async function snapshot() {
 }
 
 describe('uploads', () => {
-  it('finds the upload routes (the probe now; the modules when they land)', () => {
-    expect(uploadRoutes.map((r) => r.path)).toContain('/probe/uploads')
+  it('finds the upload routes: the probe and the modules', () => {
+    const paths = uploadRoutes.map((r) => r.path)
+    expect(paths).toContain('/probe/uploads')
+    expect(paths).toContain('/registry/incoming/:id/files')
+    expect(ids['/registry/incoming']).toMatch(/^\d+$/)
   })
 
-  it('refuses bad files on every upload route with a Polish message next to the field, storing nothing', async () => {
-    const failures: string[] = []
-    for (const r of uploadRoutes) {
-      for (const bad of badUploads) {
-        const before = await snapshot()
-        const probeRows = Number((await ctx.db('probe_uploads').count({ n: '*' }))[0]!.n)
-        const res = await s.agent
-          .post(fillPath(r.path))
-          .field('_csrf', s.csrf)
-          .field('title', 'Pismo')
-          .attach(r.uploadField!, bad.content, {
-            filename: bad.name,
-            // form-data keeps a path only when given as `filepath` (a hand-made request, not a browser).
-            ...(bad.name.includes('/') ? { filepath: bad.name } : {}),
-            contentType: bad.contentType,
-          })
-        const label = `${r.path} ${bad.name}`
-        if (res.status !== 422) failures.push(`${label}: status ${res.status}`)
-        if (!bad.message.test(res.text)) failures.push(`${label}: message missing`)
-        if (!/class="field-error"/.test(res.text)) failures.push(`${label}: no message next to the field`)
-        const after = await snapshot()
-        if (after.files.join() !== before.files.join()) failures.push(`${label}: a file was stored`)
-        if (after.audit !== before.audit) failures.push(`${label}: something was recorded`)
-        if (Number((await ctx.db('probe_uploads').count({ n: '*' }))[0]!.n) !== probeRows)
-          failures.push(`${label}: a row was saved`)
+  it(
+    'refuses bad files on every upload route with a Polish message next to the field, storing nothing',
+    { timeout: 240_000 },
+    async () => {
+      const failures: string[] = []
+      for (const r of uploadRoutes) {
+        const field = await fileFieldOf(r)
+        for (const bad of badUploads) {
+          const before = await snapshot()
+          const probeRows = Number((await ctx.db('probe_uploads').count({ n: '*' }))[0]!.n)
+          const res = await s.agent
+            .post(fillPath(r.path, { id: idFor(r.path) }))
+            .field('_csrf', s.csrf)
+            .field('title', 'Pismo')
+            .attach(field, bad.content, {
+              filename: bad.name,
+              // form-data keeps a path only when given as `filepath` (a hand-made request, not a browser).
+              ...(bad.name.includes('/') ? { filepath: bad.name } : {}),
+              contentType: bad.contentType,
+            })
+          const label = `${r.path} ${bad.name}`
+          if (res.status !== 422) failures.push(`${label}: status ${res.status}`)
+          // acceptFiles gives the shared messages; a route with its own parser (e-mail import) its own.
+          if (r.uploadField && !bad.message.test(res.text)) failures.push(`${label}: message missing`)
+          if (!/class="field-error"/.test(res.text)) failures.push(`${label}: no message next to the field`)
+          const after = await snapshot()
+          if (after.files.join() !== before.files.join()) failures.push(`${label}: a file was stored`)
+          if (after.audit !== before.audit) failures.push(`${label}: something was recorded`)
+          if (Number((await ctx.db('probe_uploads').count({ n: '*' }))[0]!.n) !== probeRows)
+            failures.push(`${label}: a row was saved`)
+        }
       }
-    }
-    expect(failures).toEqual([])
-  })
+      expect(failures).toEqual([])
+    },
+  )
 
   it('refuses an upload without the CSRF token before looking at the file', async () => {
     const before = await snapshot()

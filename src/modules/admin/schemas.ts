@@ -4,18 +4,22 @@ import { optionalText } from '../../shared/forms/index.js'
 
 const toArray = (v: unknown) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v])
 
+export const usernameField = z
+  .string('admin.users.usernameRequired')
+  .trim()
+  .min(1, 'admin.users.usernameRequired')
+  .max(64, 'common.validation.tooLong')
+  .regex(/^[A-Za-z0-9._-]+$/, 'admin.users.usernameFormat')
+
+export const displayNameField = z
+  .string('admin.users.displayNameRequired')
+  .trim()
+  .min(1, 'admin.users.displayNameRequired')
+  .max(200, 'common.validation.tooLong')
+
 export const userForm = z.object({
-  username: z
-    .string('admin.users.usernameRequired')
-    .trim()
-    .min(1, 'admin.users.usernameRequired')
-    .max(64, 'common.validation.tooLong')
-    .regex(/^[A-Za-z0-9._-]+$/, 'admin.users.usernameFormat'),
-  displayName: z
-    .string('admin.users.displayNameRequired')
-    .trim()
-    .min(1, 'admin.users.displayNameRequired')
-    .max(200, 'common.validation.tooLong'),
+  username: usernameField,
+  displayName: displayNameField,
   email: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
     z.email('admin.users.emailFormat').max(254, 'common.validation.tooLong').optional(),

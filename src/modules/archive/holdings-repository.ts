@@ -36,6 +36,7 @@ export interface HoldingRow {
   linear_metres: string | null
   transfer_list_id: number | null
   borrower_name: string | null
+  borrower_unit: string | null
   loan_due_on: string | null
 }
 
@@ -64,6 +65,25 @@ function applyFilters(qb: ReturnType<Db>, c: HoldingsCriteria, after?: number): 
 }
 
 /**
+ * Newest first. With a unit or a JRWA class given, the order names that column too (it is constant
+ * here, so the order is the same) to match the (unit_id, id) / (jrwa_symbol, id) index: otherwise the
+ * planner may walk the primary key and filter, which is slow for a small unit.
+ */
+function orderNewest(qb: ReturnType<Db>, c: HoldingsCriteria): void {
+  if (c.unitId)
+    qb.orderBy([
+      { column: 'f.unit_id', order: 'desc' },
+      { column: 'f.id', order: 'desc' },
+    ])
+  else if (c.jrwa?.length === 4)
+    qb.orderBy([
+      { column: 'f.jrwa_symbol', order: 'desc' },
+      { column: 'f.id', order: 'desc' },
+    ])
+  else qb.orderBy('f.id', 'desc')
+}
+
+/**
  * The holdings search, newest first, keyset on id (`after` = last id of the previous page). Returns at
  * most `limit` rows and the cursor of the next page (null on the last page).
  *
@@ -83,11 +103,13 @@ export async function searchHoldings(
   if (q === '') {
     const qb = db('archive_folders as f').select('f.id')
     applyFilters(qb, criteria, page.after)
-    ids = (await qb.orderBy('f.id', 'desc').limit(limit + 1)).map((r: { id: number }) => Number(r.id))
+    orderNewest(qb, criteria)
+    ids = (await qb.limit(limit + 1)).map((r: { id: number }) => Number(r.id))
   } else {
     const window = db('archive_folders as f').select('f.id', 'f.tsv')
     applyFilters(window, criteria, page.after)
-    window.orderBy('f.id', 'desc').limit(probeWindow)
+    orderNewest(window, criteria)
+    window.limit(probeWindow)
     const probe = await db
       .from(window.as('p'))
       .select('p.id')
@@ -98,7 +120,14 @@ export async function searchHoldings(
     if (ids.length <= limit) {
       const full = db('archive_folders as f').select('f.id').whereRaw(`f.tsv @@ ${tsQuery}`, [q])
       applyFilters(full, criteria, page.after)
-      ids = (await full.orderBy('f.id', 'desc').limit(limit + 1)).map((r: { id: number }) => Number(r.id))
+      // The words are rare among the newest folders. With a selective filter that has its own index
+      // (unit, JRWA class, place) the planner picks well; with text alone it tends to walk the primary
+      // key backwards through the whole table (seconds for a word that matches nothing), so the
+      // ordering by `id + 0` makes it take the GIN matches and sort only those.
+      const selective = criteria.unitId || criteria.jrwa?.length === 4 || criteria.room || criteria.shelf
+      if (selective) orderNewest(full, criteria)
+      else full.orderByRaw('f.id + 0 DESC')
+      ids = (await full.limit(limit + 1)).map((r: { id: number }) => Number(r.id))
     }
   }
   const next = ids.length > limit ? ids[limit - 1]! : null
@@ -115,6 +144,7 @@ export async function holdingsByIds(db: Db, ids: number[]): Promise<HoldingRow[]
       this.on('l.folder_id', 'f.id').andOnNull('l.returned_on')
     })
     .leftJoin('archive_borrowers as b', 'b.id', 'l.borrower_id')
+    .leftJoin('org_units as bu', 'bu.id', 'b.unit_id')
     .whereIn('f.id', ids)
     .orderBy('f.id', 'desc')
     .select(
@@ -135,6 +165,7 @@ export async function holdingsByIds(db: Db, ids: number[]): Promise<HoldingRow[]
       'f.linear_metres',
       'f.transfer_list_id',
       'b.full_name as borrower_name',
+      'bu.symbol as borrower_unit',
       'l.due_on as loan_due_on',
     )
 }

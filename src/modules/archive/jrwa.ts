@@ -22,15 +22,6 @@ export function parentSymbol(symbol: string): string | null {
   return symbol.length > 1 ? symbol.slice(0, -1) : null
 }
 
-/** UTF-8 text of an uploaded file, or null when it is not valid UTF-8 (e.g. saved as Windows-1250). */
-export function decodeUtf8(bytes: Buffer): string | null {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
-  } catch {
-    return null
-  }
-}
-
 /**
  * Reads `symbol;title;category` lines and checks every row: symbol of 1–4 digits (kept as text, so
  * leading zeros stay), a title, a valid archival category, no duplicates, a parent class one digit

@@ -70,7 +70,11 @@ export async function loanCardPdf(card: LoanCard): Promise<Buffer> {
   doc.font('bold').fontSize(16).text('Karta udostępnienia akt', { align: 'center' })
   doc.font('regular').fontSize(11).text(`nr ${card.number}`, { align: 'center' }).moveDown()
   const row = (label: string, value: string) => {
-    doc.font('bold').text(`${label}: `, { continued: true }).font('regular').text(value)
+    doc
+      .font('bold')
+      .text(`${label}: `, { continued: true })
+      .font('regular')
+      .text(value || '—')
   }
   row('Forma', card.kind === 'loan' ? 'wypożyczenie poza archiwum' : 'udostępnienie w czytelni')
   row('Znak teczki', `${card.folder.sign} (${card.folder.unit_symbol})`)
@@ -97,31 +101,40 @@ export async function loanCardPdf(card: LoanCard): Promise<Buffer> {
   return pdfToBuffer(doc)
 }
 
-export interface DisposalPrint {
-  number: string
-  rows: Array<{
-    sign: string
-    title: string
-    year_from: number
-    year_to: number | null
-    category: string
-    volumes: number
-    unit_symbol: string
-    linear_metres: string | null
-  }>
+export interface FolderRow {
+  sign: string
+  title: string
+  year_from: number
+  year_to: number | null
+  category: string
+  volumes: number
+  unit_symbol: string
+  linear_metres: string | null
+  notes?: string | null
 }
 
-/** Spis dokumentacji niearchiwalnej (list of non-archival records) for the State Archive's consent. */
-export async function disposalListPdf(list: DisposalPrint): Promise<Buffer> {
-  const doc = createPdf({ title: `Spis dokumentacji niearchiwalnej ${list.number}` })
-  doc
-    .font('bold')
-    .fontSize(14)
-    .text('Spis dokumentacji niearchiwalnej przeznaczonej do brakowania', { align: 'center' })
-  doc.font('regular').fontSize(10).text(`nr ${list.number}`, { align: 'center' }).moveDown()
+/** A list of folders as a table on A4: the transfer list and the disposal list share this layout. */
+async function folderTablePdf(
+  heading: string,
+  subtitle: string,
+  rows: FolderRow[],
+  lastColumn: 'unit' | 'notes',
+) {
+  const doc = createPdf({ title: `${heading} ${subtitle}` })
+  doc.font('bold').fontSize(14).text(heading, { align: 'center' })
+  doc.font('regular').fontSize(10).text(subtitle, { align: 'center' }).moveDown()
   const cols = [28, 80, 190, 60, 40, 35, 60]
-  const header = ['Lp.', 'Znak teczki', 'Tytuł teczki', 'Daty skrajne', 'Kat.', 'Tomy', 'Komórka']
+  const header = [
+    'Lp.',
+    'Znak teczki',
+    'Tytuł teczki',
+    'Daty skrajne',
+    'Kat.',
+    'Tomy',
+    lastColumn === 'unit' ? 'Komórka' : 'Uwagi',
+  ]
   const line = (cells: string[], bold = false) => {
+    if (doc.y > 740) doc.addPage()
     const y = doc.y
     let x = 50
     doc.font(bold ? 'bold' : 'regular').fontSize(8)
@@ -133,16 +146,57 @@ export async function disposalListPdf(list: DisposalPrint): Promise<Buffer> {
     })
     doc.x = 50
     doc.y = y + h + 4
-    if (doc.y > 760) doc.addPage()
   }
   line(header, true)
-  list.rows.forEach((r, i) =>
-    line([String(i + 1), r.sign, r.title, years(r), r.category, String(r.volumes), r.unit_symbol]),
+  rows.forEach((r, i) =>
+    line([
+      String(i + 1),
+      r.sign,
+      r.title,
+      years(r),
+      r.category,
+      String(r.volumes),
+      lastColumn === 'unit' ? r.unit_symbol : (r.notes ?? ''),
+    ]),
   )
-  const metres = list.rows.reduce((s, r) => s + Number(r.linear_metres ?? 0), 0)
+  const metres = rows.reduce((s, r) => s + Number(r.linear_metres ?? 0), 0)
   doc
     .moveDown()
     .font('bold')
-    .text(`Razem teczek: ${list.rows.length}; metry bieżące: ${metres.toFixed(2)}`, 50)
+    .text(
+      `Razem teczek: ${rows.length}; tomów: ${rows.reduce((s, r) => s + r.volumes, 0)}${metres ? `; metry bieżące: ${metres.toFixed(2).replace('.', ',')}` : ''}`,
+      50,
+    )
+  return doc
+}
+
+/** Spis dokumentacji niearchiwalnej (list of non-archival records) for the State Archive's consent. */
+export async function disposalListPdf(list: { number: string; rows: FolderRow[] }): Promise<Buffer> {
+  const doc = await folderTablePdf(
+    'Spis dokumentacji niearchiwalnej przeznaczonej do brakowania',
+    `nr ${list.number}`,
+    list.rows,
+    'unit',
+  )
+  return pdfToBuffer(doc)
+}
+
+/** Spis zdawczo-odbiorczy: printed by the unit to go with the folders, signed on handover. */
+export async function transferListPdf(list: {
+  title: string
+  unit: string
+  rows: FolderRow[]
+}): Promise<Buffer> {
+  const doc = await folderTablePdf(
+    `Spis zdawczo-odbiorczy akt – ${list.unit}`,
+    list.title,
+    list.rows,
+    'notes',
+  )
+  doc.moveDown(3)
+  const y = doc.y
+  doc.font('regular').fontSize(9)
+  doc.text('……………………………', 50, y).text('przekazał (komórka)', 50, y + 12)
+  doc.text('……………………………', 330, y).text('przyjął (archiwum zakładowe)', 330, y + 12)
   return pdfToBuffer(doc)
 }

@@ -162,6 +162,12 @@ export function holdingsRoutes(router: Router, { db }: AppDeps): void {
       records.folderHolds(db, id),
       records.folderQueries(db, id),
     ])
+    // The page names the borrowers (personal data): every view is logged.
+    await recordAudit(db, req.actor, {
+      action: 'archive.folderViewed',
+      entityType: 'archive_folder',
+      entityId: id,
+    })
     res.status(status).render('archive/views/folder', { folder, detail, loans, holds, queries, ...extra })
   }
 

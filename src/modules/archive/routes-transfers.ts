@@ -1,29 +1,23 @@
 import type { Request, Response, Router } from 'express'
-import multer from 'multer'
 import type { AppDeps } from '../types.js'
 import { permit } from '../../shared/auth/guard.js'
 import { parseForm, type FieldError } from '../../shared/forms/index.js'
 import { flash } from '../../shared/http/flash.js'
 import { HttpError } from '../../shared/http/errors.js'
-import { verifyCsrfAfterUpload } from '../../shared/http/csrf.js'
 import { recordAudit } from '../../shared/audit/audit.js'
+import { formatRegisterNumber } from '../../shared/db/counters.js'
 import { transferYears } from './domain.js'
-import { decodeUtf8 } from './jrwa.js'
 import * as jrwa from './jrwa-repository.js'
 import * as repo from './transfers-repository.js'
 import * as transfers from './transfers-service.js'
 import { acceptListForm, attachFoldersForm, returnListForm, unitFolderForm } from './schemas.js'
-import { labelsPdf } from './pdf.js'
+import { labelsPdf, transferListPdf } from './pdf.js'
 import { idParam } from './http.js'
 
-const jrwaUpload = multer({
-  storage: multer.memoryStorage(),
-  limits: { fileSize: 2 * 1024 * 1024, files: 1 },
-}).single('file')
-
+/** The signed-in user's unit: unit staff see and change only their own unit's folders and lists. */
 function ownUnit(req: Request): number {
   const unitId = req.user!.orgUnitId
-  if (!unitId) throw new HttpError(403)
+  if (!unitId) throw new HttpError(404, 'archive.unit.noUnit')
   return unitId
 }
 
@@ -52,42 +46,30 @@ export function transferRoutes(router: Router, { db }: AppDeps): void {
     res.render('archive/views/jrwa-import', { report: [] })
   })
 
-  router.post(
-    '/archive/jrwa/import',
-    permit('archive.write'),
-    (req, res, next) => jrwaUpload(req, res, (err: unknown) => (err ? next(new HttpError(413)) : next())),
-    verifyCsrfAfterUpload,
-    async (req, res) => {
-      const pasted = typeof req.body.csv === 'string' ? req.body.csv : ''
-      const values = { csv: pasted }
-      const fail = (errors: FieldError[], report: unknown[] = []) =>
-        res.status(422).render('archive/views/jrwa-import', { values, errors, report })
-      let text = pasted
-      if (req.file && req.file.size > 0) {
-        const decoded = decodeUtf8(req.file.buffer)
-        if (decoded === null)
-          return fail([{ field: 'file', href: '#file', key: 'archive.jrwa.import.notUtf8' }])
-        text = decoded
-      }
-      if (text.trim() === '')
-        return fail([{ field: 'csv', href: '#csv', key: 'archive.jrwa.import.required' }])
-      const result = await transfers.importJrwa(db, req.actor, text)
-      if (!result.ok)
-        return fail(
-          [
-            {
-              field: 'csv',
-              href: '#report',
-              key: 'archive.jrwa.import.badRows',
-              params: { count: result.errors.length },
-            },
-          ],
-          result.errors,
-        )
-      flash(req, 'success', 'archive.jrwa.import.done', { added: result.added, updated: result.updated })
-      res.redirect(303, '/archive/jrwa')
-    },
-  )
+  // The file is read into the text box in the browser (public/js/archive.js); without JavaScript
+  // the archivist pastes it. Either way the server gets UTF-8 text, never a stored file.
+  router.post('/archive/jrwa/import', permit('archive.write'), async (req, res) => {
+    const text = typeof req.body.csv === 'string' ? req.body.csv : ''
+    const values = { csv: text }
+    const fail = (errors: FieldError[], report: unknown[] = []) =>
+      res.status(422).render('archive/views/jrwa-import', { values, errors, report })
+    if (text.trim() === '') return fail([{ field: 'csv', href: '#csv', key: 'archive.jrwa.import.required' }])
+    const result = await transfers.importJrwa(db, req.actor, text)
+    if (!result.ok)
+      return fail(
+        [
+          {
+            field: 'csv',
+            href: '#report',
+            key: 'archive.jrwa.import.badRows',
+            params: { count: result.errors.length },
+          },
+        ],
+        result.errors,
+      )
+    flash(req, 'success', 'archive.jrwa.import.done', { added: result.added, updated: result.updated })
+    res.redirect(303, '/archive/jrwa')
+  })
 
   // --- Unit side: its folders and transfer lists -------------------------------------------------
   const unitPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
@@ -110,6 +92,7 @@ export function transferRoutes(router: Router, { db }: AppDeps): void {
   }
 
   router.get('/archive/transfers', permit('archive.transfer'), async (req, res) => {
+    if (!req.user!.orgUnitId) return res.render('archive/views/no-unit')
     await unitPage(req, res)
   })
 
@@ -127,6 +110,53 @@ export function transferRoutes(router: Router, { db }: AppDeps): void {
       )
     flash(req, 'success', 'archive.folder.registered')
     res.redirect(303, '/archive/transfers')
+  })
+
+  const folderEditPage = async (
+    req: Request,
+    res: Response,
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ) => {
+    const folder = await repo.findFolder(db, idParam(req))
+    if (!folder || folder.unit_id !== ownUnit(req) || folder.status !== 'unit') throw new HttpError(404)
+    res.status(status).render('archive/views/unit-folder', {
+      folder,
+      leaves: await jrwa.leafClasses(db),
+      values: {
+        jrwaSymbol: folder.jrwa_symbol,
+        title: folder.title,
+        yearFrom: folder.year_from,
+        yearTo: folder.year_to ?? '',
+        volumes: folder.volumes,
+        notes: folder.notes ?? '',
+      },
+      ...extra,
+    })
+  }
+
+  router.get('/archive/transfers/folders/:id', permit('archive.transfer'), async (req, res) => {
+    await folderEditPage(req, res)
+  })
+
+  router.post('/archive/transfers/folders/:id', permit('archive.transfer'), async (req, res) => {
+    const id = idParam(req)
+    const form = parseForm(unitFolderForm, req.body)
+    if (!form.ok) return folderEditPage(req, res, form, 422)
+    const result = await transfers.updateUnitFolder(db, req.actor, ownUnit(req), id, form.data)
+    if (!result.ok)
+      return folderEditPage(
+        req,
+        res,
+        { values: form.values, errors: [{ field: result.field, href: `#${result.field}`, key: result.key }] },
+        422,
+      )
+    flash(req, 'success', 'archive.folder.corrected')
+    const folder = await repo.findFolder(db, id)
+    res.redirect(
+      303,
+      folder?.transfer_list_id ? `/archive/transfers/lists/${folder.transfer_list_id}` : '/archive/transfers',
+    )
   })
 
   router.post('/archive/transfers/lists', permit('archive.transfer'), async (req, res) => {
@@ -201,6 +231,33 @@ export function transferRoutes(router: Router, { db }: AppDeps): void {
     res.redirect(303, `/archive/transfers/lists/${listId}`)
   })
 
+  const printList = async (req: Request, res: Response, list: repo.TransferListRow) => {
+    const items = await repo.listFolders(db, list.id)
+    const title = list.number
+      ? `nr ${formatRegisterNumber(list.year!, list.number)}`
+      : req.t('archive.transfer.draftNo', { id: list.id })
+    const pdf = await transferListPdf({
+      title,
+      unit: `${list.unit_symbol} – ${list.unit_name}`,
+      rows: items.map((f) => ({ ...f, unit_symbol: list.unit_symbol, linear_metres: null })),
+    })
+    await recordAudit(db, req.actor, {
+      action: 'archive.transferListPrinted',
+      entityType: 'archive_transfer_list',
+      entityId: list.id,
+    })
+    res
+      .type('application/pdf')
+      .setHeader('Content-Disposition', `inline; filename="spis-zdawczo-odbiorczy-${list.id}.pdf"`)
+    res.send(pdf)
+  }
+
+  router.get('/archive/transfers/lists/:id/print.pdf', permit('archive.transfer'), async (req, res) => {
+    const list = await repo.findList(db, idParam(req))
+    if (!list || list.unit_id !== ownUnit(req)) throw new HttpError(404)
+    await printList(req, res, list)
+  })
+
   // --- Archivist side: register of transfer lists, check, return or accept -----------------------
   router.get('/archive/lists', permit('archive.read'), async (req, res) => {
     const status = ['draft', 'submitted', 'returned', 'accepted'].includes(String(req.query.status))
@@ -257,6 +314,12 @@ export function transferRoutes(router: Router, { db }: AppDeps): void {
     })
     flash(req, 'success', 'archive.transfer.accepted', { number })
     res.redirect(303, `/archive/lists/${id}`)
+  })
+
+  router.get('/archive/lists/:id/print.pdf', permit('archive.read'), async (req, res) => {
+    const list = await repo.findList(db, idParam(req))
+    if (!list) throw new HttpError(404)
+    await printList(req, res, list)
   })
 
   router.get('/archive/lists/:id/labels.pdf', permit('archive.read'), async (req, res) => {

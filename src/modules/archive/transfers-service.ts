@@ -1,5 +1,5 @@
 import type { Knex } from 'knex'
-import { recordAudit, type Actor } from '../../shared/audit/audit.js'
+import { changedFields, recordAudit, type Actor } from '../../shared/audit/audit.js'
 import { formatRegisterNumber, nextNumber } from '../../shared/db/counters.js'
 import { HttpError } from '../../shared/http/errors.js'
 import { folderBarcode, folderSign, retentionOf } from './domain.js'
@@ -79,6 +79,50 @@ export async function registerUnitFolder(
       details: { after: { ...input, category: cls.category, transferListId: listId } },
     })
     return { ok: true, value: id }
+  })
+}
+
+/** The unit corrects a folder it still keeps (e.g. after the archivist returned the list with remarks). */
+export async function updateUnitFolder(
+  db: Knex,
+  actor: Actor,
+  unitId: number,
+  folderId: number,
+  input: UnitFolderInput,
+): Promise<Result<number>> {
+  return db.transaction(async (trx) => {
+    const before = await repo.findFolder(trx, folderId)
+    if (!before || before.unit_id !== unitId || before.status !== 'unit') throw new HttpError(404)
+    if (before.transfer_list_id !== null) {
+      const list = await repo.lockList(trx, before.transfer_list_id)
+      if (!list || !['draft', 'returned'].includes(list.status)) throw new HttpError(409)
+      if (input.yearTo === undefined)
+        return { ok: false, field: 'yearTo', key: 'archive.v.folder.yearTo.requiredForList' }
+    }
+    const cls = await jrwa.findClass(trx, input.jrwaSymbol)
+    if (!cls) return { ok: false, field: 'jrwaSymbol', key: 'archive.v.folder.jrwa.unknown' }
+    if (!cls.is_leaf || !cls.category)
+      return { ok: false, field: 'jrwaSymbol', key: 'archive.v.folder.jrwa.notLeaf' }
+    const after = {
+      jrwa_symbol: cls.symbol,
+      sign: folderSign(await unitSymbol(trx, unitId), cls.symbol),
+      title: input.title,
+      year_from: input.yearFrom,
+      year_to: input.yearTo ?? null,
+      category: cls.category,
+      volumes: input.volumes,
+      notes: input.notes ?? null,
+    }
+    const diff = changedFields(before as unknown as Record<string, unknown>, after)
+    if (Object.keys(diff.after).length === 0) return { ok: true, value: folderId }
+    await repo.updateFolder(trx, folderId, after)
+    await recordAudit(trx, actor, {
+      action: 'archive.folderCorrected',
+      entityType: 'archive_folder',
+      entityId: folderId,
+      details: diff,
+    })
+    return { ok: true, value: folderId }
   })
 }
 

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import type { AppDeps } from '../types.js'
 import { permit } from '../../shared/auth/guard.js'
 import { recordAudit } from '../../shared/audit/audit.js'
+import { auditContentColumns } from '../../shared/audit/canonical.js'
 import { writeCheckpoint } from '../../shared/audit/checkpoints.js'
 import { verifyAuditChain } from '../../shared/audit/verify.js'
 import { applyKeyset, pageOf, parseListQuery, sendCsv } from '../../shared/lists/index.js'
@@ -33,19 +34,7 @@ export function auditRoutes({ db, config }: AppDeps): Router {
   const paths = { checkpointDir: config.checkpointDir, signingKeyFile: config.signingKeyFile }
 
   const query = (f: z.infer<typeof filters>) => {
-    const q = db('audit_log').select(
-      'id',
-      'at',
-      'actor_id',
-      'actor_name',
-      'actor_unit',
-      'action',
-      'entity_type',
-      'entity_id',
-      'details',
-      'ip',
-      'request_id',
-    )
+    const q = db('audit_log').select(...auditContentColumns)
     if (f.action) q.where('action', 'like', `${f.action.replace(/[%_]/g, '')}%`)
     if (f.actor) q.where('actor_id', f.actor)
     if (f.entityType) q.where('entity_type', f.entityType)
@@ -80,19 +69,7 @@ export function auditRoutes({ db, config }: AppDeps): Router {
     sendCsv(
       res,
       'audit-log.csv',
-      [
-        'id',
-        'at',
-        'actor_id',
-        'actor_name',
-        'actor_unit',
-        'action',
-        'entity_type',
-        'entity_id',
-        'details',
-        'ip',
-        'request_id',
-      ],
+      [...auditContentColumns],
       rows.map((r) => [
         r.id,
         r.at,

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { PASSWORD_MAX } from '../../shared/auth/passwords.js'
+import { displayNameField, usernameField } from '../admin/schemas.js'
 
 export const loginForm = z.object({
   username: z
@@ -26,17 +27,8 @@ const newPassword = z.string('auth.password.required').min(1, 'auth.password.req
 
 export const setupForm = z
   .object({
-    username: z
-      .string('admin.users.usernameRequired')
-      .trim()
-      .min(1, 'admin.users.usernameRequired')
-      .max(64, 'common.validation.tooLong')
-      .regex(/^[A-Za-z0-9._-]+$/, 'admin.users.usernameFormat'),
-    displayName: z
-      .string('admin.users.displayNameRequired')
-      .trim()
-      .min(1, 'admin.users.displayNameRequired')
-      .max(200, 'common.validation.tooLong'),
+    username: usernameField,
+    displayName: displayNameField,
     newPassword,
     confirmPassword: z.string().optional(),
   })

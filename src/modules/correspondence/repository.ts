@@ -209,6 +209,20 @@ export async function listAnnulments(db: Db, year: number) {
     )
 }
 
+/**
+ * The register's headline for a year without counting its rows: the numbering is gapless, so the number
+ * of entries is the counter's last number; annulments are counted on their own small index.
+ */
+export async function registerHeadline(db: Db, year: number) {
+  const [counter, annulled] = await Promise.all([
+    db('register_counters').where({ register: 'registry.incoming', scope: '', year }).first('last_number'),
+    db('incoming_items').where({ year, status: 'annulled' }).count<{ c: string }>({ c: '*' }).first(),
+  ])
+  const last = Number(counter?.last_number ?? 0)
+  return { total: last, lastNumber: last, annulled: Number(annulled?.c ?? 0) }
+}
+
+/** The same figures counted from the rows, to prove there is no gap (annulments page). */
 export async function registerSummary(db: Db, year: number) {
   const row = await db('incoming_items')
     .where({ year })

@@ -53,7 +53,9 @@ export function correspondenceRoutes(deps: AppDeps): Router {
       })
       return sendCsv(res, `rejestr-wplywow-${today}.csv`, csvHeader(req), rows.map(csvRow(req)))
     }
-    const list = parseListQuery(req.query, incomingSorts, { sort: 'registered', dir: 'desc' })
+    // Newest receipt first by default: the (received_at, id) indexes serve date ranges and units alike,
+    // where ordering by id would walk the whole table back to an old date range.
+    const list = parseListQuery(req.query, incomingSorts, { sort: 'received', dir: 'desc' })
     const rows = (await applyKeyset(q, list, incomingSorts, 'i.id')) as repo.IncomingListRow[]
     const page = pageOf(rows, list, '/registry/incoming', req.query, (r) => [
       list.sort === 'received' ? r.received_at : r.id,
@@ -69,7 +71,7 @@ export function correspondenceRoutes(deps: AppDeps): Router {
       list,
       today,
       filters: queryValues(req.query),
-      summary: await repo.registerSummary(db, year),
+      summary: await repo.registerHeadline(db, year),
       year,
       ...(await registryOptions(db, req)),
     })
@@ -264,7 +266,12 @@ export function correspondenceRoutes(deps: AppDeps): Router {
       const errors = req.uploadErrors ?? []
       if (!errors.length && !req.uploaded?.length)
         errors.push({ field: 'files', href: '#files', key: 'registry.files.required' })
-      if (errors.length) return renderItem(req, res, 422, { name: 'files', values: {}, errors })
+      if (errors.length) {
+        // The files are refused before the item is looked at; the page says why, next to the field.
+        if (await repo.findIncoming(db, id))
+          return renderItem(req, res, 422, { name: 'files', values: {}, errors })
+        return res.status(422).render('correspondence/views/files-refused', { errors })
+      }
       await registry.addFiles(deps, req.actor, id, req.uploaded!)
       flash(req, 'success', 'registry.files.added')
       res.redirect(303, `/registry/incoming/${id}`)

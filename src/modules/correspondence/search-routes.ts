@@ -2,9 +2,10 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import multer from 'multer'
 import type { AppDeps } from '../types.js'
 import { permit } from '../../shared/auth/guard.js'
-import { parseForm } from '../../shared/forms/index.js'
+import { formatDate, parseForm } from '../../shared/forms/index.js'
 import { HttpError } from '../../shared/http/errors.js'
 import { verifyCsrfAfterUpload } from '../../shared/http/csrf.js'
+import { suspiciousFileName } from '../../shared/files/upload.js'
 import { recordAudit } from '../../shared/audit/audit.js'
 import { loadSearch, saveSearch } from '../../shared/lists/saved-search.js'
 import { applyKeyset, pageOf, parseListQuery, sendCsv } from '../../shared/lists/index.js'
@@ -15,10 +16,19 @@ import { csvHeader, csvRow, incomingSorts, queryValues, registryOptions } from '
 import { addDays, officeDate } from './dates.js'
 import { parseRegisterNumber } from './validators.js'
 import { barChart, maxStatsDays, periodLength, registryStats } from './stats.js'
-import { contentHash, findDuplicate, looksLikeEmail, parseEmail, saveImport } from './email-import.js'
+import {
+  contentHash,
+  findDuplicate,
+  looksLikeEmail,
+  parseEmail,
+  pruneImports,
+  saveImport,
+} from './email-import.js'
+
+const recentWindow = 5000
 
 /** Free-text search, sender directory, e-mail import, inquiries dashboard and statistics. */
-export function searchRoutes({ db }: AppDeps): Router {
+export function searchRoutes({ db, config }: AppDeps): Router {
   const router = Router()
 
   // --- Search over the register (the text is personal data: POST → saved search id) -------------
@@ -51,6 +61,25 @@ export function searchRoutes({ db }: AppDeps): Router {
     res.redirect(303, `/registry/search/${id}`)
   })
 
+  /**
+   * The first page, newest first, is probed among the newest items before the whole register: a common
+   * word then stops early, and a rare one falls through to the index (PERFORMANCE.md §2, adaptive probe).
+   */
+  const firstPageFast = async (
+    list: ReturnType<typeof parseListQuery>,
+    filters: Parameters<typeof repo.incomingQuery>[1],
+    whole: ReturnType<typeof repo.incomingQuery>,
+  ) => {
+    if (!list.after && list.sort === 'registered' && list.dir === 'desc') {
+      const recent = repo
+        .incomingQuery(db, filters)
+        .where('i.id', '>', db.raw('(select coalesce(max(id), 0) - ? from incoming_items)', [recentWindow]))
+      const rows = (await applyKeyset(recent, list, incomingSorts, 'i.id')) as repo.IncomingListRow[]
+      if (rows.length > list.limit) return rows
+    }
+    return (await applyKeyset(whole, list, incomingSorts, 'i.id')) as repo.IncomingListRow[]
+  }
+
   const searchResults = async (req: Request, res: Response, csv: boolean) => {
     const criteria = await loadSearch<{ q: string }>(
       db,
@@ -73,7 +102,7 @@ export function searchRoutes({ db }: AppDeps): Router {
       return sendCsv(res, `wyszukiwanie-${today}.csv`, csvHeader(req), rows.map(csvRow(req)))
     }
     const list = parseListQuery(req.query, incomingSorts, { sort: 'registered', dir: 'desc' })
-    const rows = (await applyKeyset(q, list, incomingSorts, 'i.id')) as repo.IncomingListRow[]
+    const rows = await firstPageFast(list, { ...parsed.data, text: criteria.q, today }, q)
     await recordAudit(db, req.actor, { action: 'registry.searched', entityType: 'incoming_item', details })
     res.render('correspondence/views/search', {
       values: { q: criteria.q },
@@ -134,19 +163,24 @@ export function searchRoutes({ db }: AppDeps): Router {
   })
 
   // --- E-mail import -----------------------------------------------------------------------------
+  // An .eml is text, so the content sniffing of acceptFiles cannot type it; the same limits and name
+  // checks apply here, and the content must look like an RFC 822 message.
   const emlParser = multer({
     storage: multer.memoryStorage(),
-    limits: { fileSize: 25 * 1048576, files: 1, fields: 10 },
+    preservePath: true,
+    limits: { fileSize: config.UPLOAD_MAX_MB * 1048576, files: 1, fields: 10 },
   }).single('eml')
-  const acceptEml: RequestHandler = (req, res, next) =>
+  const parseEml: RequestHandler = (req, res, next) =>
     emlParser(req, res, (err: unknown) => {
       if (err instanceof multer.MulterError) {
-        req.uploadErrors = [{ field: 'eml', href: '#eml', key: 'files.tooLarge', params: { max: 25 } }]
+        const key = err.code === 'LIMIT_FILE_SIZE' ? 'files.tooLarge' : 'files.tooMany'
+        req.uploadErrors = [{ field: 'eml', href: '#eml', key, params: { max: config.UPLOAD_MAX_MB } }]
         req.body ??= {}
         return next()
       }
       next(err)
     })
+  const acceptEml = Object.assign(parseEml, { uploadField: 'eml' })
 
   router.get('/registry/import', permit('registry.write'), (_req, res) => {
     res.render('correspondence/views/import', { duplicate: null })
@@ -169,7 +203,10 @@ export function searchRoutes({ db }: AppDeps): Router {
         return res
           .status(422)
           .render('correspondence/views/import', { errors: req.uploadErrors, duplicate: null })
-      if (!file || file.size === 0) return again('registry.import.required')
+      if (!file) return again('registry.import.required')
+      if (file.size === 0) return again('files.empty')
+      if (suspiciousFileName(Buffer.from(file.originalname, 'latin1').toString('utf8')))
+        return again('files.badName')
       if (!looksLikeEmail(file.buffer)) return again('registry.import.notEmail')
       let parsed
       try {
@@ -179,6 +216,8 @@ export function searchRoutes({ db }: AppDeps): Router {
       }
       const duplicate = await findDuplicate(db, parsed.messageId, contentHash(file.buffer))
       if (duplicate) return again('registry.import.duplicate', { duplicate })
+      // Loaded messages never registered hold personal data: they go after a day.
+      await pruneImports(db)
       const id = await saveImport(db, req.user!.id, file.buffer, parsed.messageId)
       await recordAudit(db, req.actor, {
         action: 'registry.emailImported',
@@ -227,7 +266,7 @@ export function searchRoutes({ db }: AppDeps): Router {
       chart,
       from,
       to,
-      values: { from: req.query.from ?? '', to: req.query.to ?? '' },
+      values: { from: formatDate(from), to: formatDate(to) },
     })
   })
 

@@ -98,6 +98,9 @@ export async function placeLabelsPdf(places: PlaceRow[]): Promise<Buffer> {
 /** The envelope label of one deposit: its barcode and number (no names: the envelope is seen by many). */
 export async function depositLabelPdf(d: DepositRow): Promise<Buffer> {
   const doc = createPdf({ size: pageSizes.label, margin: 4, title: depositNumber(d) })
-  await label(doc, depositBarcode(d), [depositNumber(d), d.seal_number ? `seal ${d.seal_number}` : ''])
+  await label(doc, depositBarcode(d), [
+    depositNumber(d),
+    d.seal_number ? `plomba / seal ${d.seal_number}` : '',
+  ])
   return pdfToBuffer(doc)
 }

@@ -132,6 +132,14 @@ export async function findDepositsByDocumentNumber(db: Db, documentNumber: strin
   return depositQuery(db).where('d.document_number_key', key).orderBy('d.id', 'desc').limit(50)
 }
 
+/** What the register says is in the place now (a scanned place label in the look-up). */
+export async function depositRowsInPlace(db: Db, placeId: number): Promise<DepositRow[]> {
+  return depositQuery(db)
+    .where({ 'd.place_id': placeId, 'd.state': 'in_deposit' })
+    .orderBy(['d.year', 'd.number'])
+    .limit(500)
+}
+
 export async function findDepositsByHolders(db: Db, holderIds: number[]): Promise<DepositRow[]> {
   if (holderIds.length === 0) return []
   return depositQuery(db).whereIn('d.holder_id', holderIds).orderBy('d.id', 'desc').limit(100)

@@ -48,27 +48,28 @@ export function depositsRoutes({ db, files, i18n }: AppDeps): Router {
     )
 
   // --- Dashboard and hall look-up ----------------------------------------------------------------
-  router.get('/deposits', permit('deposits.read'), async (_req, res) => {
+  /** The dashboard's lists show holders' names: the view is audited with the deposits shown. */
+  const dashboard = async (req: Request) => {
     const today = service.officeToday()
-    res.render('deposits/views/dashboard', {
-      ...helpers,
+    const lists = {
       overdue: await repo.overdueReleases(db, today),
       caseEnded: await repo.caseEndedDeposits(db),
       attention: await repo.attentionDeposits(db),
-    })
+    }
+    await service.auditList(db, req.actor, 'dashboard', Object.values(lists).flat())
+    return lists
+  }
+
+  router.get('/deposits', permit('deposits.read'), async (req, res) => {
+    res.render('deposits/views/dashboard', { ...helpers, ...(await dashboard(req)) })
   })
 
   router.post('/deposits/lookup', permit('deposits.read'), async (req, res) => {
     const form = parseForm(lookupForm, req.body)
     if (!form.ok) {
-      const today = service.officeToday()
-      return res.status(422).render('deposits/views/dashboard', {
-        ...form,
-        ...helpers,
-        overdue: await repo.overdueReleases(db, today),
-        caseEnded: await repo.caseEndedDeposits(db),
-        attention: await repo.attentionDeposits(db),
-      })
+      return res
+        .status(422)
+        .render('deposits/views/dashboard', { ...form, ...helpers, ...(await dashboard(req)) })
     }
     const id = await saveSearch(db, req.user!.id, 'deposits.lookup', { q: form.data.q })
     res.redirect(303, `/deposits/search/${id}`)
@@ -224,20 +225,16 @@ export function depositsRoutes({ db, files, i18n }: AppDeps): Router {
   })
 
   // --- Work queues -------------------------------------------------------------------------------
-  router.get('/deposits/queues/overdue', permit('deposits.read'), async (_req, res) => {
-    res.render('deposits/views/queue', {
-      ...helpers,
-      heading: 'deposits.queues.overdue',
-      deposits: await repo.overdueReleases(db, service.officeToday()),
-    })
+  router.get('/deposits/queues/overdue', permit('deposits.read'), async (req, res) => {
+    const deposits = await repo.overdueReleases(db, service.officeToday())
+    await service.auditList(db, req.actor, 'overdue', deposits)
+    res.render('deposits/views/queue', { ...helpers, heading: 'deposits.queues.overdue', deposits })
   })
 
-  router.get('/deposits/queues/case-ended', permit('deposits.read'), async (_req, res) => {
-    res.render('deposits/views/queue', {
-      ...helpers,
-      heading: 'deposits.queues.caseEnded',
-      deposits: await repo.caseEndedDeposits(db),
-    })
+  router.get('/deposits/queues/case-ended', permit('deposits.read'), async (req, res) => {
+    const deposits = await repo.caseEndedDeposits(db)
+    await service.auditList(db, req.actor, 'caseEnded', deposits)
+    res.render('deposits/views/queue', { ...helpers, heading: 'deposits.queues.caseEnded', deposits })
   })
 
   // --- Stocktakes --------------------------------------------------------------------------------
@@ -331,14 +328,14 @@ export function depositsRoutes({ db, files, i18n }: AppDeps): Router {
   })
 
   router.get('/deposits/:id/movements/new', permit('deposits.write'), async (req, res) => {
-    const id = idParam(req)
-    const deposit = await repo.findDeposit(db, id)
-    if (!deposit) throw new HttpError(404)
+    const view = await service.viewDeposit(db, req.actor, idParam(req), 'deposits.viewed')
+    if (!view) throw new HttpError(404)
+    const { deposit, movements } = view
     const kind = String(req.query.kind ?? '')
     res.render('deposits/views/movement', {
       ...helpers,
       deposit,
-      movements: await repo.listMovements(db, id),
+      movements,
       ...(await movementFormLocals(req, deposit)),
       values: { kind },
     })

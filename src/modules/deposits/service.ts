@@ -314,11 +314,12 @@ export async function viewDeposit(
   })
 }
 
-export type LookupKind = 'depositNumber' | 'documentNumber' | 'name'
+export type LookupKind = 'depositNumber' | 'place' | 'documentNumber' | 'name'
 
 /**
- * The hall look-up: one box for a scanned barcode or deposit number, a document number, or a surname
- * in any transliteration. Audited with the criteria and what was shown.
+ * The hall look-up: one box for a scanned barcode or deposit number, a storage place label (what is
+ * there now), a document number, or a surname in any transliteration. Audited with the criteria and
+ * what was shown.
  */
 export async function lookup(
   db: Knex,
@@ -332,6 +333,10 @@ export async function lookup(
     kind = 'depositNumber'
     const d = await repo.findDepositByNumber(db, number.year, number.number)
     deposits = d ? [d] : []
+  } else if (/^LOC-/i.test(q.trim())) {
+    kind = 'place'
+    const place = await repo.findPlaceByCode(db, q.trim().slice(4))
+    deposits = place ? await repo.depositRowsInPlace(db, place.id) : []
   } else if (/\d/.test(q)) {
     kind = 'documentNumber'
     deposits = await repo.findDepositsByDocumentNumber(db, q)
@@ -363,6 +368,20 @@ export async function holderDeposits(db: Knex, actor: Actor, holderId: number): 
     details: { criteria: { holderId }, results: deposits.map((d) => d.id) },
   })
   return deposits
+}
+
+/** A list page that shows deposits (and their holders' names): one entry with the deposits shown. */
+export async function auditList(
+  db: Knex,
+  actor: Actor,
+  list: string,
+  deposits: Array<{ id: number }>,
+): Promise<void> {
+  await recordAudit(db, actor, {
+    action: 'deposits.listViewed',
+    entityType: 'deposit',
+    details: { list, shown: [...new Set(deposits.map((d) => d.id))] },
+  })
 }
 
 export async function auditPrint(

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex'
 import { recordAudit, type Actor } from '../../shared/audit/audit.js'
 import type { Db } from '../../shared/db/index.js'
-import { parseDepositNumber } from './numbers.js'
+import { parseDepositNumber, placeBarcode } from './numbers.js'
 import * as repo from './repository.js'
 
 /**
@@ -113,10 +113,14 @@ export function scannedCodes(text: string): string[] {
 
 export async function addScans(db: Knex, actor: Actor, id: number, text: string): Promise<number | null> {
   return db.transaction(async (trx) => {
-    const st = await trx('stocktakes').where({ id }).forUpdate().first('status')
+    const st = await trx('stocktakes').where({ id }).forUpdate().first('status', 'place_id')
     if (!st || st.status !== 'open') return null
+    const place = await repo.findPlace(trx, Number(st.place_id))
+    // Scanning the shelf's own label first is natural; it is not an item on the shelf.
+    const ownLabel = place ? placeBarcode(place) : null
     let added = 0
     for (const code of scannedCodes(text)) {
+      if (code === ownLabel) continue
       const n = parseDepositNumber(code)
       const deposit = n
         ? await trx('deposits').where({ year: n.year, number: n.number }).first('id')

@@ -34,6 +34,7 @@ export const birthOf = (f: repo.ForeignerRow): PartialDate | null =>
 export async function findLikelyDuplicates(db: Db, person: PersonCriteria): Promise<DuplicateCandidate[]> {
   const matches = await repo.searchForeignersByName(db, `${person.surname} ${person.givenNames}`, {
     limit: 30,
+    ...(person.birth ? { birthYear: person.birth.year } : {}),
   })
   const rows = await repo.findForeignersByIds(
     db,

@@ -25,6 +25,21 @@ export interface AuditRowContent {
   request_id: string | null
 }
 
+/** The columns that make up an audit row's content (everything the hash covers, in table order). */
+export const auditContentColumns = [
+  'id',
+  'at',
+  'actor_id',
+  'actor_name',
+  'actor_unit',
+  'action',
+  'entity_type',
+  'entity_id',
+  'details',
+  'ip',
+  'request_id',
+] as const
+
 export const GENESIS_HASH = '0'.repeat(64)
 
 export function rowHash(prevHash: string, row: AuditRowContent): string {

@@ -1,5 +1,5 @@
 import type { Db } from '../db/index.js'
-import { GENESIS_HASH, rowHash, type AuditRowContent } from './canonical.js'
+import { GENESIS_HASH, auditContentColumns, rowHash, type AuditRowContent } from './canonical.js'
 import { checkpointSignatureValid, readCheckpoints, type CheckpointPaths } from './checkpoints.js'
 
 export interface VerifyResult {
@@ -34,21 +34,9 @@ export async function verifyAuditChain(db: Db, paths: CheckpointPaths): Promise<
       .where('id', '>=', expectedId)
       .orderBy('id')
       .limit(batchSize)
-      .select(
-        'id',
-        'at',
-        'actor_id',
-        'actor_name',
-        'actor_unit',
-        'action',
-        'entity_type',
-        'entity_id',
-        'details',
-        'ip',
-        'request_id',
-        'prev_hash',
-        'hash',
-      )) as Array<AuditRowContent & { prev_hash: string; hash: string }>
+      .select(...auditContentColumns, 'prev_hash', 'hash')) as Array<
+      AuditRowContent & { prev_hash: string; hash: string }
+    >
     if (rows.length === 0) break
     for (const row of rows) {
       const id = Number(row.id)

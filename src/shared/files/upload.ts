@@ -20,6 +20,7 @@ export const documentTypes = ['application/pdf', 'image/jpeg', 'image/png', 'ima
  * character was made by hand to reach somewhere else: refused rather than quietly cleaned.
  */
 export function suspiciousFileName(name: string): boolean {
+  // eslint-disable-next-line no-control-regex -- control characters are what this looks for
   return /[\\/\x00-\x1f\x7f]/.test(name) || name.split('.').every((part) => part === '')
 }
 

@@ -27,6 +27,31 @@ export interface FileTable {
   sha256Column: string
 }
 
-export const numberedTables: NumberedTable[] = []
+export const numberedTables: NumberedTable[] = [
+  { register: 'registry.incoming', table: 'incoming_items', numberColumn: 'number', yearSql: 'year' },
+  { register: 'registry.outgoing', table: 'outgoing_items', numberColumn: 'number', yearSql: 'year' },
+  {
+    register: 'registry.case',
+    table: 'registry_cases',
+    numberColumn: 'number',
+    yearSql: 'year',
+    scopeSql: "unit_id::text || '.' || jrwa_symbol",
+  },
+  { register: 'deposits.deposit', table: 'deposits', numberColumn: 'number', yearSql: 'year' },
+  { register: 'archive.query', table: 'archive_queries', numberColumn: 'number', yearSql: 'year' },
+  { register: 'archive.loan', table: 'archive_loans', numberColumn: 'number', yearSql: 'year' },
+  { register: 'archive.disposal', table: 'archive_disposal_lists', numberColumn: 'number', yearSql: 'year' },
+  {
+    register: 'archive.transferList',
+    table: 'archive_transfer_lists',
+    numberColumn: 'number',
+    yearSql: 'year',
+    // A draft list gets its number only when it is submitted.
+    whereSql: 'number IS NOT NULL',
+  },
+]
 
-export const fileTables: FileTable[] = []
+export const fileTables: FileTable[] = [
+  { table: 'incoming_attachments', fileIdColumn: 'file_id', sha256Column: 'sha256' },
+  { table: 'deposit_files', fileIdColumn: 'file_id', sha256Column: 'sha256' },
+]

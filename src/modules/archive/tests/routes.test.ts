@@ -46,28 +46,27 @@ describe('access', () => {
     expect((await post(unitStaff, '/archive/queries', { subject: 'x' })).status).toBe(403)
     const auditor = await signInAs(ctx, ['auditor'])
     expect((await auditor.agent.get('/archive/transfers')).status).toBe(403)
+    const withoutUnit = await signInAs(ctx, ['records_officer'])
+    expect((await withoutUnit.agent.get('/archive/transfers')).text).toContain(
+      'nie jest przypisane do komórki',
+    )
+    expect((await post(withoutUnit, '/archive/transfers/lists', {})).status).toBe(404)
   })
 })
 
 describe('JRWA import page', () => {
   it('shows every bad row and imports nothing, then imports a good file', async () => {
-    const bad = await archivist.agent
-      .post('/archive/jrwa/import')
-      .field('_csrf', archivist.csrf)
-      .field('csv', smallJrwa + '\n77;Bez rodzica;B5')
+    const bad = await post(archivist, '/archive/jrwa/import', { csv: smallJrwa + '\n77;Bez rodzica;B5' })
     expect(bad.status).toBe(422)
     expect(bad.text).toContain('Brak klasy nadrzędnej')
     expect(bad.text).toContain('Bez rodzica')
     expect(await ctx.db('archive_jrwa_classes').count({ c: '*' }).first()).toMatchObject({ c: 0 })
-    const good = await archivist.agent
-      .post('/archive/jrwa/import')
-      .field('_csrf', archivist.csrf)
-      .attach('file', Buffer.from(smallJrwa, 'utf8'), { filename: 'jrwa.csv', contentType: 'text/csv' })
+    const good = await post(archivist, '/archive/jrwa/import', { csv: smallJrwa })
     expect(good.status).toBe(303)
     const tree = await unitStaff.agent.get('/archive/jrwa')
     expect(tree.text).toContain('Przepisy wewnętrzne')
     expect((await unitStaff.agent.get('/archive/jrwa?q=przepisy')).text).toContain('010')
-    const noCsrf = await archivist.agent.post('/archive/jrwa/import').field('csv', smallJrwa)
+    const noCsrf = await archivist.agent.post('/archive/jrwa/import').type('form').send({ csv: smallJrwa })
     expect(noCsrf.status).toBe(403)
   })
 })
@@ -113,6 +112,10 @@ describe('transfer list from a unit to the archive', () => {
       ).text,
     ).toContain('wpisz rok końcowy')
     expect((await post(otherUnitStaff, `${listUrl}/submit`, {})).status).toBe(404)
+    expect((await unitStaff.agent.get(`${listUrl}/print.pdf`)).headers['content-type']).toContain(
+      'application/pdf',
+    )
+    expect((await otherUnitStaff.agent.get(`${listUrl}/print.pdf`)).status).toBe(404)
     expect((await post(unitStaff, `${listUrl}/submit`, {})).status).toBe(303)
 
     const check = await archivist.agent.get(`/archive/lists/${listId}`)
@@ -124,6 +127,30 @@ describe('transfer list from a unit to the archive', () => {
         .status,
     ).toBe(303)
     expect((await unitStaff.agent.get(listUrl)).text).toContain('Brak sygnatury na grzbiecie')
+    const fix = { jrwaSymbol: '011', yearFrom: '2021', yearTo: '2022', title: '' }
+    const noTitle = await post(unitStaff, `/archive/transfers/folders/${folderId}`, fix)
+    expect(noTitle.status).toBe(422)
+    expect(noTitle.text).toContain('Wpisz tytuł teczki')
+    expect(
+      (await post(otherUnitStaff, `/archive/transfers/folders/${folderId}`, { ...fix, title: 'x' })).status,
+    ).toBe(404)
+    const fixed = await post(unitStaff, `/archive/transfers/folders/${folderId}`, {
+      ...fix,
+      title: 'Korespondencja z urzędami 2021–2022',
+    })
+    expect(fixed.status).toBe(303)
+    expect(fixed.headers.location).toBe(listUrl)
+    expect(
+      await ctx
+        .db('audit_log')
+        .where({ action: 'archive.folderCorrected', entity_id: String(folderId) })
+        .first('details'),
+    ).toMatchObject({
+      details: {
+        before: { title: 'Korespondencja z urzędami' },
+        after: { title: 'Korespondencja z urzędami 2021–2022' },
+      },
+    })
     expect((await post(unitStaff, `${listUrl}/submit`, {})).status).toBe(303)
 
     const missingPlace = await post(archivist, `/archive/lists/${listId}/accept`, {

@@ -193,6 +193,29 @@ describe('holdings search', () => {
   })
 })
 
+describe('holdings search beyond the newest-first probe', () => {
+  it('finds a rare old folder through the full-text index, with and without a unit filter', async () => {
+    const { unitId } = await archiveWorld(db)
+    const rare = await heldFolder(db, unitId, {
+      category: 'A',
+      yearTo: 1999,
+      title: 'Unikatowy protokół kontroli NIK',
+    })
+    // More than the probe window of newer, unrelated folders.
+    await db.raw(
+      `INSERT INTO archive_folders (unit_id, jrwa_symbol, sign, title, year_from, year_to, category, status)
+       SELECT ?, '011', 'WT.011', 'Korespondencja bieżąca ' || g, 2020, 2020, 'B5', 'held' FROM generate_series(1, 5100) g`,
+      [unitId],
+    )
+    expect((await searchHoldings(db, { q: 'kontroli UNIKATOWY' })).rows.map((r) => r.id)).toEqual([rare.id])
+    expect((await searchHoldings(db, { q: 'protokol', unitId })).rows.map((r) => r.id)).toEqual([rare.id])
+    expect((await searchHoldings(db, { q: 'nieistniejące słowo' })).rows).toEqual([])
+    const page = await searchHoldings(db, { q: 'korespondencja biezaca', unitId }, { limit: 50 })
+    expect(page.rows).toHaveLength(50)
+    expect(page.next).toBe(page.rows.at(-1)!.id)
+  })
+})
+
 describe('loans', () => {
   it('lends only to authorised borrowers, one at a time, and lists overdue loans', async () => {
     const { unitId, actor } = await archiveWorld(db)

@@ -267,5 +267,19 @@ describe('pages that only read', () => {
     expect(annulments.status).toBe(200)
     const home = await clerk.agent.get('/')
     expect(home.text).toContain('przesyłek czeka na dekretację')
+    const outgoingId = (await ctx.db('outgoing_items').first('id')).id
+    for (const url of [
+      '/registry/outgoing',
+      '/registry/outgoing/new',
+      `/registry/outgoing/${outgoingId}`,
+      '/registry/search',
+      '/registry/senders',
+      '/registry/import',
+      '/registry/incoming/new',
+    ]) {
+      const page = await clerk.agent.get(url)
+      expect(page.status, url).toBe(200)
+      expect(page.text, url).toContain('</html>')
+    }
   })
 })

@@ -174,11 +174,14 @@ describe('look-up', () => {
     expect(byDoc.deposits.map((x) => x.id)).toEqual([d.id])
     const byBarcode = await service.lookup(db, actor, `DEP-${d.year}-${String(d.number).padStart(6, '0')}`)
     expect(byBarcode.deposits.map((x) => x.id)).toEqual([d.id])
+    const byPlace = await service.lookup(db, actor, 'loc-s1')
+    expect(byPlace.kind).toBe('place')
+    expect(byPlace.deposits.map((x) => x.id)).toContain(d.id)
     const audit = await db('audit_log')
       .where({ action: 'deposits.searched' })
       .orderBy('id', 'desc')
       .first('details')
-    expect(JSON.stringify(audit.details)).toContain('DEP-')
+    expect(JSON.stringify(audit.details)).toContain('loc-s1')
   })
 })
 
@@ -196,7 +199,12 @@ describe('stocktake', () => {
       ok: false,
       key: 'deposits.stocktakes.alreadyOpen',
     })
-    await stocktakes.addScans(db, actor, started.id, `${code(a)}\n${code(elsewhere)}\nXYZ-1\n${code(a)}\n`)
+    await stocktakes.addScans(
+      db,
+      actor,
+      started.id,
+      `LOC-S9\n${code(a)}\n${code(elsewhere)}\nXYZ-1\n${code(a)}\n`,
+    )
     expect(await stocktakes.closeStocktake(db, actor, started.id)).toBe(true)
     const results = await db('stocktake_results')
       .where({ stocktake_id: started.id })

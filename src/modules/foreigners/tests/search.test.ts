@@ -107,6 +107,17 @@ describe('likely duplicates before saving', () => {
     })
     expect(found).toEqual([])
   })
+  it('finds the one born that year among many namesakes', async () => {
+    await person('anh1999', 'Nguyen', 'Van Anh', [1999, 4, 4], ['VNM'])
+    for (let i = 0; i < 35; i++) await person(`anh${i}`, 'Nguyễn', 'Văn Anh', [1950 + i, 1, 1], ['VNM'])
+    const found = await findLikelyDuplicates(db, {
+      surname: 'Nguyen',
+      givenNames: 'Van Anh',
+      birth: { year: 1999, month: 4, day: 4 },
+      citizenships: ['VNM'],
+    })
+    expect(found.map((c) => c.foreigner.id)).toEqual([ids.anh1999])
+  })
   it('does not show people with different names', async () => {
     const found = await findLikelyDuplicates(db, {
       surname: 'Nowak',
