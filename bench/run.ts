@@ -203,6 +203,22 @@ async function availableScenarios(knex: Knex, only: (s: Scenario) => boolean): P
   return out
 }
 
+/**
+ * Waits (at most 60 s) until BOK answers its database readiness check quickly again: requests an
+ * overloaded scenario left queued in the server must not slow the next one.
+ */
+async function settle(baseUrl: string): Promise<void> {
+  const deadline = Date.now() + 60_000
+  while (Date.now() < deadline) {
+    const started = performance.now()
+    const ok = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(5000) })
+      .then((r) => r.ok)
+      .catch(() => false)
+    if (ok && performance.now() - started < 200) return
+    await new Promise((r) => setTimeout(r, 500))
+  }
+}
+
 async function measure(opts: {
   url: string
   knex: Knex
@@ -292,7 +308,9 @@ async function measure(opts: {
             (quality.breakdown ? `; recall by origin: ${quality.breakdown}` : ''),
         )
       }
-      for (const load of opts.loads) {
+      await settle(bok.baseUrl)
+      for (const planned of opts.loads) {
+        const load = planned.rate ? { ...planned, rate: s.steadyRate ?? planned.rate } : planned
         const result: LoadResult = await drive({
           baseUrl: bok.baseUrl,
           requests: p.requests,

@@ -12,6 +12,7 @@ export const depositsScenarios: Scenario[] = [
     requires: ['deposits'],
     rows: (s) => s.deposits,
     kind: 'pdf',
+    steadyRate: 5,
     async prepare(env) {
       const ids = await env.knex.raw(
         `SELECT id FROM deposits TABLESAMPLE SYSTEM (5) REPEATABLE (9) LIMIT ?`,

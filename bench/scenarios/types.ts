@@ -44,6 +44,8 @@ export interface Scenario {
   /** The size the scenario is measured against (rows of its main table). */
   rows(sizes: ScaleSizes): number
   kind: 'page' | 'list' | 'search' | 'write' | 'pdf'
+  /** Steady arrival rate for this scenario (default 50/s; a receipt is printed every few seconds, not 50 a second). */
+  steadyRate?: number
   prepare(env: BenchEnv): Promise<Prepared>
   quality?(env: BenchEnv): Promise<Quality>
 }
