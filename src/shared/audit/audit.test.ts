@@ -140,3 +140,20 @@ describe('audit log', () => {
     expect((await verifyAuditChain(db, paths)).broken!.reason).toMatch(/signature/)
   })
 })
+
+describe('group commit of view entries', () => {
+  it('a bad entry fails only its own caller; the others are committed and the chain holds', async () => {
+    await freshLog(0)
+    const results = await Promise.allSettled([
+      recordAudit(db, actor, { action: 'test.viewed', entityId: 1 }),
+      recordAudit(db, actor, { action: 'x'.repeat(500) }),
+      recordAudit(db, actor, { action: 'test.viewed', entityId: 2 }),
+    ])
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+    expect((await db('audit_log').where({ action: 'test.viewed' }).pluck('entity_id')).sort()).toEqual([
+      '1',
+      '2',
+    ])
+    expect((await verifyAuditChain(db, paths)).ok).toBe(true)
+  })
+})

@@ -42,19 +42,33 @@ export function changedFields(
  * Appends entries to the hash-chained audit log. The chain head row is locked for the rest of the
  * transaction, so writers serialise and each row links to the one committed before it. Called inside
  * the transaction of the change it records, so the change and its audit row commit or fail together.
+ *
+ * Called outside a transaction (views, searches, exports: nothing else to commit with), the entry
+ * joins the next group commit: entries from concurrent requests are written together in one
+ * transaction (one head lock, one fsync), and each caller resolves only once its row is committed.
  */
 export async function recordAudit(db: Db, actor: Actor, entries: AuditEntry | AuditEntry[]): Promise<void> {
   const list = Array.isArray(entries) ? entries : [entries]
   if (list.length === 0) return
-  if (!(db as Knex.Transaction).isTransaction) {
-    await (db as Knex).transaction((trx) => recordAudit(trx, actor, list))
-    return
-  }
-  const head = await db('audit_head').where({ id: 1 }).forUpdate().first('seq', 'hash')
+  if ((db as Knex.Transaction).isTransaction)
+    return appendToChain(
+      db,
+      list.map((entry) => ({ actor, entry })),
+    )
+  return groupCommitter(db as Knex).add(list.map((entry) => ({ actor, entry })))
+}
+
+interface Pending {
+  actor: Actor
+  entry: AuditEntry
+}
+
+async function appendToChain(trx: Db, items: Pending[]): Promise<void> {
+  const head = await trx('audit_head').where({ id: 1 }).forUpdate().first('seq', 'hash')
   let seq = Number(head.seq)
   let prev = head.hash as string
   const rows = []
-  for (const entry of list) {
+  for (const { actor, entry } of items) {
     seq += 1
     const content = {
       id: seq,
@@ -73,6 +87,51 @@ export async function recordAudit(db: Db, actor: Actor, entries: AuditEntry | Au
     rows.push({ ...content, details: JSON.stringify(content.details), prev_hash: prev, hash })
     prev = hash
   }
-  await db('audit_log').insert(rows)
-  await db('audit_head').where({ id: 1 }).update({ seq, hash: prev })
+  for (let i = 0; i < rows.length; i += 500) await trx('audit_log').insert(rows.slice(i, i + 500))
+  await trx('audit_head').where({ id: 1 }).update({ seq, hash: prev })
+}
+
+/** One writer per database handle; while it writes a batch, new entries wait for the next one. */
+class GroupCommitter {
+  private queue: Array<{ items: Pending[]; resolve: () => void; reject: (err: unknown) => void }> = []
+  private writing = false
+
+  constructor(private knex: Knex) {}
+
+  add(items: Pending[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ items, resolve, reject })
+      if (!this.writing) void this.drain()
+    })
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, 200)
+      try {
+        await this.knex.transaction((trx) =>
+          appendToChain(
+            trx,
+            batch.flatMap((b) => b.items),
+          ),
+        )
+        for (const b of batch) b.resolve()
+      } catch (err) {
+        if (batch.length === 1) batch[0]!.reject(err)
+        // One bad entry must not fail its neighbours: write each caller's entries on their own.
+        else
+          for (const b of batch)
+            await this.knex.transaction((trx) => appendToChain(trx, b.items)).then(b.resolve, b.reject)
+      }
+    }
+    this.writing = false
+  }
+}
+
+const committers = new WeakMap<Knex, GroupCommitter>()
+function groupCommitter(knex: Knex): GroupCommitter {
+  let c = committers.get(knex)
+  if (!c) committers.set(knex, (c = new GroupCommitter(knex)))
+  return c
 }
