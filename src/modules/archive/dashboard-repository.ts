@@ -9,13 +9,20 @@ async function count(qb: Promise<Array<{ c: number | string }>> | unknown): Prom
 
 export async function archivistCounts(db: Db, now: Date) {
   const today = todayIso(now)
-  const [submitted, overdueLoans, openQueries, lateQueries] = await Promise.all([
+  const [submitted, overdueLoans, openQueries, lateQueries, toStateArchive] = await Promise.all([
     count(db('archive_transfer_lists').where('status', 'submitted').count({ c: '*' })),
     count(db('archive_loans').whereNull('returned_on').where('due_on', '<', today).count({ c: '*' })),
     count(db('archive_queries').where('status', 'open').count({ c: '*' })),
     count(db('archive_queries').where('status', 'open').where('due_on', '<', today).count({ c: '*' })),
+    // Category A past its 25 years: to be passed to the State Archive (art. 5 ustawy o narodowym zasobie).
+    count(
+      db('archive_folders')
+        .where({ status: 'held', category: 'A' })
+        .where('state_archive_from', '<=', today)
+        .count({ c: '*' }),
+    ),
   ])
-  return { submitted, overdueLoans, openQueries, lateQueries }
+  return { submitted, overdueLoans, openQueries, lateQueries, toStateArchive }
 }
 
 export async function archivistQueues(db: Db, now: Date): Promise<WorkQueue[]> {

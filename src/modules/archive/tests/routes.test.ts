@@ -292,7 +292,14 @@ describe('archivist pages', () => {
       rack: 'C',
       shelf: 1,
     })
-    expect((await archivist.agent.get('/archive')).text).toContain('Nadzór nad przekazywaniem akt')
+    await heldFolder(ctx.db, unitId, {
+      category: 'A',
+      yearTo: 1990,
+      title: 'Protokoły posiedzeń kierownictwa',
+    })
+    const dashboard = await archivist.agent.get('/archive')
+    expect(dashboard.text).toContain('Nadzór nad przekazywaniem akt')
+    expect(dashboard.text).toMatch(/>1<\/span> <span class="queue__label">Teczki kategorii A do przekazania/)
     const search = await archivist.agent.get('/archive/holdings?q=KORESPONDENCJI+rejestry')
     expect(search.text).toContain('Rejestry korespondencji')
     const csv = await archivist.agent.get('/archive/holdings.csv?q=rejestry')
