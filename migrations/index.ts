@@ -6,6 +6,7 @@ import * as m101 from './101_correspondence_indexes.js'
 import * as m200 from './200_foreigners.js'
 import * as m201 from './201_deposits.js'
 import * as m300 from './300_archive.js'
+import * as m310 from './310_archive_folder_status_width.js'
 
 type Migration = { up(knex: Knex): Promise<void>; down?(knex: Knex): Promise<void> }
 
@@ -21,6 +22,7 @@ const migrations: Array<[string, Migration]> = [
   ['200_foreigners', m200],
   ['201_deposits', m201],
   ['300_archive', m300],
+  ['310_archive_folder_status_width', m310],
 ]
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
