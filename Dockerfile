@@ -5,6 +5,8 @@ ENV NODE_ENV=production \
     DATA_DIR=/var/lib/bok \
     FILES_DIR=/srv/bok-files
 WORKDIR /app
+# DejaVu TTF: PDFs (receipts, labels) embed it directly; the npm WOFF fallback is far slower to load.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 # tsx runs the TypeScript sources directly; dev dependencies (tests, linters, browser driver) are left out.
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
