@@ -170,7 +170,7 @@ export function searchRoutes({ db, config }: AppDeps): Router {
     preservePath: true,
     limits: { fileSize: config.UPLOAD_MAX_MB * 1048576, files: 1, fields: 10 },
   }).single('eml')
-  const parseEml: RequestHandler = (req, res, next) =>
+  const acceptEml: RequestHandler = (req, res, next) =>
     emlParser(req, res, (err: unknown) => {
       if (err instanceof multer.MulterError) {
         const key = err.code === 'LIMIT_FILE_SIZE' ? 'files.tooLarge' : 'files.tooMany'
@@ -180,7 +180,6 @@ export function searchRoutes({ db, config }: AppDeps): Router {
       }
       next(err)
     })
-  const acceptEml = Object.assign(parseEml, { uploadField: 'eml' })
 
   router.get('/registry/import', permit('registry.write'), (_req, res) => {
     res.render('correspondence/views/import', { duplicate: null })
