@@ -16,6 +16,8 @@ export interface RouteInfo {
   multipart: boolean
   /** The file field an upload route reads (from `acceptFiles`). */
   uploadField?: string
+  /** The route types files with the shared `acceptFiles` (and so gives its messages). */
+  sharedUpload: boolean
 }
 
 interface Layer {
@@ -44,6 +46,7 @@ export function collectRoutes(app: Express): RouteInfo[] {
             uploadField: handlers
               .map((h) => (h as { uploadField?: string }).uploadField)
               .find((f) => typeof f === 'string'),
+            sharedUpload: handlers.some((h) => (h as { name?: string }).name === 'sniff'),
           })
         }
       } else if (layer.handle?.stack) {

@@ -155,6 +155,7 @@ describe('uploads', () => {
     const paths = uploadRoutes.map((r) => r.path)
     expect(paths).toContain('/probe/uploads')
     expect(paths).toContain('/registry/incoming/:id/files')
+    expect(uploadRoutes.find((r) => r.path === '/registry/incoming/:id/files')!.sharedUpload).toBe(true)
     expect(ids['/registry/incoming']).toMatch(/^\d+$/)
   })
 
@@ -181,7 +182,7 @@ describe('uploads', () => {
           const label = `${r.path} ${bad.name}`
           if (res.status !== 422) failures.push(`${label}: status ${res.status}`)
           // acceptFiles gives the shared messages; a route with its own parser (e-mail import) its own.
-          if (r.uploadField && !bad.message.test(res.text)) failures.push(`${label}: message missing`)
+          if (r.sharedUpload && !bad.message.test(res.text)) failures.push(`${label}: message missing`)
           if (!/class="field-error"/.test(res.text)) failures.push(`${label}: no message next to the field`)
           const after = await snapshot()
           if (after.files.join() !== before.files.join()) failures.push(`${label}: a file was stored`)
