@@ -46,7 +46,10 @@ const idFor = (routePath: string) =>
 async function createThroughForm(pagePath: string): Promise<string | null> {
   const page = await s.agent.get(pagePath)
   if (page.status !== 200) return null
-  const form = postForms(page.text, pagePath).find((f) => f.fields.some((x) => textKinds.has(x.kind)))
+  // The header's find box is on every page; the page's own form is the one that creates the record.
+  const form = postForms(page.text, pagePath).find(
+    (f) => f.action !== '/find' && f.fields.some((x) => textKinds.has(x.kind)),
+  )
   if (!form) return null
   const tries = ['Próba', '24.11.2026', '10:00', '1', 'ABC']
   const override = new Map<string, string>()
