@@ -15,6 +15,9 @@ import {
 } from '../../../../tests/helpers/browser.js'
 import { checkDigit } from '../mrz.js'
 
+// Pages load slowly on 2 shared cores: give each poll the browser's own 10 s, not vitest's 1 s.
+const slow = { timeout: 10_000 }
+
 let bok: RunningBok
 let browser: Browser
 
@@ -72,7 +75,9 @@ describe('the hall day in the browser (JavaScript off)', () => {
         await page.getByLabel(code === 'S1' ? 'sejf' : 'półka').check()
         await page.getByLabel('Opis').fill(name!)
         await page.getByRole('button', { name: 'Zapisz' }).click()
-        await expect.poll(() => page.locator('.notice--success').textContent()).toContain('Zapisano miejsce')
+        await expect
+          .poll(() => page.locator('.notice--success').textContent(), slow)
+          .toContain('Zapisano miejsce')
       }
 
       // An earlier deposit on the shelf that will not be found at the stocktake.
@@ -85,14 +90,14 @@ describe('the hall day in the browser (JavaScript off)', () => {
       await page.getByLabel('Numer plomby koperty').fill('PL-000900')
       await page.getByRole('button', { name: 'Przyjmij do depozytu' }).click()
       await expect
-        .poll(() => page.locator('.notice--success').textContent())
+        .poll(() => page.locator('.notice--success').textContent(), slow)
         .toContain('Dokument przyjęto do depozytu')
 
       // The passport, read from its MRZ.
       await visit(page, `${base}/deposits/new`)
       await page.getByLabel('Wiersze MRZ').fill(mrz())
       await page.getByRole('button', { name: 'Odczytaj MRZ i uzupełnij formularz' }).click()
-      await expect.poll(() => page.locator('.notice--success').textContent()).toContain('Odczytano MRZ')
+      await expect.poll(() => page.locator('.notice--success').textContent(), slow).toContain('Odczytano MRZ')
       await expectAccessible(page)
       expect(await page.getByLabel('Nazwisko (jak w dokumencie)').inputValue()).toBe('KOVALENKO')
       expect(await page.getByLabel('Numer dokumentu').inputValue()).toBe('FE7654321')
@@ -102,7 +107,7 @@ describe('the hall day in the browser (JavaScript off)', () => {
       await page.getByLabel('Skan lub zdjęcie strony danych').setInputFiles(scan)
       await page.getByRole('button', { name: 'Przyjmij do depozytu' }).click()
       await expect
-        .poll(() => page.locator('.notice--success').textContent())
+        .poll(() => page.locator('.notice--success').textContent(), slow)
         .toContain('Dokument przyjęto do depozytu')
       await expectAccessible(page)
       expect(await page.locator('#where-now').textContent()).toContain('S1')
@@ -121,12 +126,12 @@ describe('the hall day in the browser (JavaScript off)', () => {
       await page.getByLabel('Termin zwrotu').fill('31.12.2099')
       await page.getByLabel('Numer plomby zastanej na kopercie').fill('PL-000901')
       await page.getByRole('button', { name: 'Zapisz' }).click()
-      await expect.poll(() => page.locator('#where-now').textContent()).toContain('wydany czasowo')
+      await expect.poll(() => page.locator('#where-now').textContent(), slow).toContain('wydany czasowo')
       await page.getByRole('link', { name: 'Zwrot do depozytu' }).click()
       await page.getByLabel('Miejsce przechowywania').selectOption({ label: 'R1 – Regał 1' })
       await page.getByLabel('Numer nowej plomby').fill('PL-000902')
       await page.getByRole('button', { name: 'Zapisz' }).click()
-      await expect.poll(() => page.locator('#where-now').textContent()).toContain('R1')
+      await expect.poll(() => page.locator('#where-now').textContent(), slow).toContain('R1')
 
       // Found by a misspelt surname in another transliteration; the history is one click away.
       await visit(page, `${base}/deposits`)
@@ -168,7 +173,9 @@ describe('the hall day in the browser (JavaScript off)', () => {
       await visit(page, `${bok.baseUrl}/deposits/new`)
       await page.getByLabel('Wiersze MRZ').pressSequentially(mrz(), { delay: 1 })
       await page.waitForURL(`${bok.baseUrl}/deposits/new`)
-      await expect.poll(() => page.getByLabel('Nazwisko (jak w dokumencie)').inputValue()).toBe('KOVALENKO')
+      await expect
+        .poll(() => page.getByLabel('Nazwisko (jak w dokumencie)').inputValue(), slow)
+        .toBe('KOVALENKO')
       await expectAccessible(page)
     })
     await context.close()
