@@ -120,6 +120,7 @@ describe('the hall day in the browser (JavaScript off)', () => {
 
       // Temporary release for a marriage ceremony, then back to the shelf with a new seal.
       await page.getByRole('link', { name: 'Wydanie czasowe' }).click()
+      await page.getByLabel('Komu wydano').waitFor()
       await expectAccessible(page)
       await page.getByLabel('Komu wydano').fill('właścicielka – Oksana Kovalenko')
       await page.getByLabel('Cel wydania').fill('zawarcie małżeństwa')
@@ -137,12 +138,14 @@ describe('the hall day in the browser (JavaScript off)', () => {
       await visit(page, `${base}/deposits`)
       await page.getByLabel('Nazwisko, numer dokumentu, numer depozytu albo kod kreskowy').fill('Kowalenka')
       await page.getByRole('button', { name: 'Szukaj' }).click()
+      await page.waitForURL(/\/deposits\/search\/[0-9a-f-]{36}$/)
       await expectAccessible(page)
       expect(page.url()).not.toContain('Kowal')
       expect(await page.locator('main table').textContent()).toContain('KOVALENKO')
       expect(await page.locator('main table').textContent()).toContain('R1')
       await page.locator('main table a').first().click()
       await page.getByRole('link', { name: 'Historia przechowania' }).first().click()
+      await page.waitForURL(/\/history$/)
       await expectAccessible(page)
       const history = await page.locator('main table').textContent()
       expect(history).toContain('Wydanie czasowe')
@@ -153,11 +156,18 @@ describe('the hall day in the browser (JavaScript off)', () => {
       await visit(page, `${base}/deposits/stocktakes`)
       await page.getByLabel('Miejsce').selectOption({ label: 'R1 – Regał 1' })
       await page.getByRole('button', { name: 'Rozpocznij inwentaryzację' }).click()
+      await page.getByLabel('Zeskanowane kody').waitFor()
       await expectAccessible(page)
       const number = /(\d{4})\/(\d{6})/.exec(barcode)!
       await page.getByLabel('Zeskanowane kody').fill(`DEP-${number[1]}-${number[2]}\n`)
       await page.getByRole('button', { name: 'Dodaj zeskanowane' }).click()
+      await expect
+        .poll(() => page.locator('.notice--success').textContent(), slow)
+        .toContain('Dodano kodów: 1')
       await page.getByRole('button', { name: 'Zamknij i porównaj z rejestrem' }).click()
+      await expect
+        .poll(() => page.locator('.notice--success').textContent(), slow)
+        .toContain('Inwentaryzacja zamknięta')
       await expectAccessible(page)
       const result = await page.locator('main').textContent()
       expect(result).toContain('Brakujące – powinny być, nie zeskanowano (1)')
