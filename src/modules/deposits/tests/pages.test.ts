@@ -15,6 +15,9 @@ import {
 } from '../../../../tests/helpers/browser.js'
 import { checkDigit } from '../mrz.js'
 
+// Pages load slowly on 2 shared cores: give each poll the browser's own 10 s, not vitest's 1 s.
+const slow = { timeout: 10_000 }
+
 let bok: RunningBok
 let browser: Browser
 
@@ -72,7 +75,9 @@ describe('the hall day in the browser (JavaScript off)', () => {
         await page.getByLabel(code === 'S1' ? 'sejf' : 'półka').check()
         await page.getByLabel('Opis').fill(name!)
         await page.getByRole('button', { name: 'Zapisz' }).click()
-        await expect.poll(() => page.locator('.notice--success').textContent()).toContain('Zapisano miejsce')
+        await expect
+          .poll(() => page.locator('.notice--success').textContent(), slow)
+          .toContain('Zapisano miejsce')
       }
 
       // An earlier deposit on the shelf that will not be found at the stocktake.
@@ -85,14 +90,14 @@ describe('the hall day in the browser (JavaScript off)', () => {
       await page.getByLabel('Numer plomby koperty').fill('PL-000900')
       await page.getByRole('button', { name: 'Przyjmij do depozytu' }).click()
       await expect
-        .poll(() => page.locator('.notice--success').textContent())
+        .poll(() => page.locator('.notice--success').textContent(), slow)
         .toContain('Dokument przyjęto do depozytu')
 
       // The passport, read from its MRZ.
       await visit(page, `${base}/deposits/new`)
       await page.getByLabel('Wiersze MRZ').fill(mrz())
       await page.getByRole('button', { name: 'Odczytaj MRZ i uzupełnij formularz' }).click()
-      await expect.poll(() => page.locator('.notice--success').textContent()).toContain('Odczytano MRZ')
+      await expect.poll(() => page.locator('.notice--success').textContent(), slow).toContain('Odczytano MRZ')
       await expectAccessible(page)
       expect(await page.getByLabel('Nazwisko (jak w dokumencie)').inputValue()).toBe('KOVALENKO')
       expect(await page.getByLabel('Numer dokumentu').inputValue()).toBe('FE7654321')
@@ -102,7 +107,7 @@ describe('the hall day in the browser (JavaScript off)', () => {
       await page.getByLabel('Skan lub zdjęcie strony danych').setInputFiles(scan)
       await page.getByRole('button', { name: 'Przyjmij do depozytu' }).click()
       await expect
-        .poll(() => page.locator('.notice--success').textContent())
+        .poll(() => page.locator('.notice--success').textContent(), slow)
         .toContain('Dokument przyjęto do depozytu')
       await expectAccessible(page)
       expect(await page.locator('#where-now').textContent()).toContain('S1')
@@ -115,29 +120,32 @@ describe('the hall day in the browser (JavaScript off)', () => {
 
       // Temporary release for a marriage ceremony, then back to the shelf with a new seal.
       await page.getByRole('link', { name: 'Wydanie czasowe' }).click()
+      await page.getByLabel('Komu wydano').waitFor()
       await expectAccessible(page)
       await page.getByLabel('Komu wydano').fill('właścicielka – Oksana Kovalenko')
       await page.getByLabel('Cel wydania').fill('zawarcie małżeństwa')
       await page.getByLabel('Termin zwrotu').fill('31.12.2099')
       await page.getByLabel('Numer plomby zastanej na kopercie').fill('PL-000901')
       await page.getByRole('button', { name: 'Zapisz' }).click()
-      await expect.poll(() => page.locator('#where-now').textContent()).toContain('wydany czasowo')
+      await expect.poll(() => page.locator('#where-now').textContent(), slow).toContain('wydany czasowo')
       await page.getByRole('link', { name: 'Zwrot do depozytu' }).click()
       await page.getByLabel('Miejsce przechowywania').selectOption({ label: 'R1 – Regał 1' })
       await page.getByLabel('Numer nowej plomby').fill('PL-000902')
       await page.getByRole('button', { name: 'Zapisz' }).click()
-      await expect.poll(() => page.locator('#where-now').textContent()).toContain('R1')
+      await expect.poll(() => page.locator('#where-now').textContent(), slow).toContain('R1')
 
       // Found by a misspelt surname in another transliteration; the history is one click away.
       await visit(page, `${base}/deposits`)
       await page.getByLabel('Nazwisko, numer dokumentu, numer depozytu albo kod kreskowy').fill('Kowalenka')
       await page.getByRole('button', { name: 'Szukaj' }).click()
+      await page.waitForURL(/\/deposits\/search\/[0-9a-f-]{36}$/)
       await expectAccessible(page)
       expect(page.url()).not.toContain('Kowal')
       expect(await page.locator('main table').textContent()).toContain('KOVALENKO')
       expect(await page.locator('main table').textContent()).toContain('R1')
       await page.locator('main table a').first().click()
       await page.getByRole('link', { name: 'Historia przechowania' }).first().click()
+      await page.waitForURL(/\/history$/)
       await expectAccessible(page)
       const history = await page.locator('main table').textContent()
       expect(history).toContain('Wydanie czasowe')
@@ -148,11 +156,18 @@ describe('the hall day in the browser (JavaScript off)', () => {
       await visit(page, `${base}/deposits/stocktakes`)
       await page.getByLabel('Miejsce').selectOption({ label: 'R1 – Regał 1' })
       await page.getByRole('button', { name: 'Rozpocznij inwentaryzację' }).click()
+      await page.getByLabel('Zeskanowane kody').waitFor()
       await expectAccessible(page)
       const number = /(\d{4})\/(\d{6})/.exec(barcode)!
       await page.getByLabel('Zeskanowane kody').fill(`DEP-${number[1]}-${number[2]}\n`)
       await page.getByRole('button', { name: 'Dodaj zeskanowane' }).click()
+      await expect
+        .poll(() => page.locator('.notice--success').textContent(), slow)
+        .toContain('Dodano kodów: 1')
       await page.getByRole('button', { name: 'Zamknij i porównaj z rejestrem' }).click()
+      await expect
+        .poll(() => page.locator('.notice--success').textContent(), slow)
+        .toContain('Inwentaryzacja zamknięta')
       await expectAccessible(page)
       const result = await page.locator('main').textContent()
       expect(result).toContain('Brakujące – powinny być, nie zeskanowano (1)')
@@ -168,7 +183,9 @@ describe('the hall day in the browser (JavaScript off)', () => {
       await visit(page, `${bok.baseUrl}/deposits/new`)
       await page.getByLabel('Wiersze MRZ').pressSequentially(mrz(), { delay: 1 })
       await page.waitForURL(`${bok.baseUrl}/deposits/new`)
-      await expect.poll(() => page.getByLabel('Nazwisko (jak w dokumencie)').inputValue()).toBe('KOVALENKO')
+      await expect
+        .poll(() => page.getByLabel('Nazwisko (jak w dokumencie)').inputValue(), slow)
+        .toBe('KOVALENKO')
       await expectAccessible(page)
     })
     await context.close()
