@@ -71,10 +71,13 @@ export function applyKeyset(
     if (column === idColumn) qb.where(idColumn, op, id as number)
     else qb.whereRaw(`(??, ??) ${op} (?, ?)`, [column, idColumn, value as string, id as number])
   }
+  // Plain ASC/DESC with PostgreSQL's default NULLS placement, so a (column DESC, id DESC) index serves
+  // the order directly; NULLS LAST on a DESC sort would force a sort of the whole table. Sort columns
+  // are NOT NULL (a keyset row comparison cannot page over NULLs anyway).
   qb.orderBy([
-    { column, order: list.dir, nulls: list.dir === 'desc' ? 'last' : 'first' },
+    { column, order: list.dir },
     { column: idColumn, order: list.dir },
-  ] as never)
+  ])
   return qb.limit(list.limit + 1)
 }
 
