@@ -8,9 +8,11 @@ const listColumns = `i.id, i.year, i.number, i.received_at, i.sender_name, i.sen
 
 /** The register's first page (newest first, keyset), optionally for one unit, as BOK's repository builds it. */
 export const registryListSql = `SELECT ${listColumns} FROM incoming_items i LEFT JOIN org_units o ON o.id = i.unit_id
-  WHERE ($1::bigint IS NULL OR i.unit_id = $1) ORDER BY i.id DESC LIMIT 51`
-const registerSummarySql = `SELECT count(*)::int AS total, coalesce(max(number), 0)::int AS last_number,
-  count(*) FILTER (WHERE status = 'annulled')::int AS annulled FROM incoming_items WHERE year = $1`
+  WHERE ($1::bigint IS NULL OR i.unit_id = $1) ORDER BY i.received_at DESC, i.id DESC LIMIT 51`
+/** The register's headline as the page gets it: the counter's last number and the annulments. */
+const registerHeadlineSql = `SELECT (SELECT last_number FROM register_counters
+    WHERE register = 'registry.incoming' AND scope = '' AND year = $1) AS last_number,
+  (SELECT count(*)::int FROM incoming_items WHERE year = $1 AND status = 'annulled') AS annulled`
 
 /** Free text: every word a substring of the folded text (trigram GIN), newest first. Two words here. */
 export const registrySearchSql = `SELECT ${listColumns} FROM incoming_items i LEFT JOIN org_units o ON o.id = i.unit_id
@@ -97,7 +99,7 @@ export const registryScenarios: Scenario[] = [
         floor: {
           queries: [
             ...sessionQueries(session.cookie, Number(user.id)),
-            { sql: registerSummarySql, params: [[year]] },
+            { sql: registerHeadlineSql, params: [[year]] },
             { sql: registryListSql, params: Array.from({ length: env.variety }, (_, i) => [unitFor(i)]) },
           ],
         },
