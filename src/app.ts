@@ -136,6 +136,18 @@ export async function createApp({ db, config, logger }: AppOptions) {
       },
     }),
   )
+  // express-session saves a changed session while the response is already going out, so after a POST
+  // the browser can follow the 303 before the save lands (a lost flash message, or a lost half-finished
+  // second-factor login). Save first, then redirect.
+  app.use((req, res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD') return next()
+    const redirect = res.redirect.bind(res) as (...args: unknown[]) => void
+    res.redirect = ((...args: unknown[]) => {
+      if (!req.session) return redirect(...args)
+      req.session.save((err) => (err ? next(err) : redirect(...args)))
+    }) as typeof res.redirect
+    next()
+  })
   app.use(passport.initialize())
   app.use(passport.session())
 
