@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express'
 import type { AppDeps } from '../types.js'
 import { permit } from '../../shared/auth/guard.js'
-import { parseForm } from '../../shared/forms/index.js'
+import { parseForm, toFieldError } from '../../shared/forms/index.js'
 import { flash } from '../../shared/http/flash.js'
 import { HttpError } from '../../shared/http/errors.js'
 import { roles } from '../../shared/auth/permissions.js'
@@ -45,7 +45,7 @@ export function adminRoutes({ db }: AppDeps): Router {
     if (!result.ok)
       return res.status(422).render('admin/views/user-form', {
         values: form.values,
-        errors: [{ field: result.field, href: `#${result.field}`, key: result.key }],
+        errors: [toFieldError(result)],
         ...(await formOptions(req)),
         mode: 'new',
       })
@@ -146,7 +146,7 @@ export function adminRoutes({ db }: AppDeps): Router {
       })
     if (!form.ok) return again(form.errors)
     const result = await admin.createUnit(db, req.actor, form.data)
-    if (!result.ok) return again([{ field: result.field, href: `#${result.field}`, key: result.key }])
+    if (!result.ok) return again([toFieldError(result)])
     flash(req, 'success', 'admin.units.saved')
     res.redirect(303, '/admin/units')
   })
@@ -179,7 +179,7 @@ export function adminRoutes({ db }: AppDeps): Router {
       })
     if (!form.ok) return again(form.errors)
     const result = await admin.updateUnit(db, req.actor, id, form.data)
-    if (!result.ok) return again([{ field: result.field, href: `#${result.field}`, key: result.key }])
+    if (!result.ok) return again([toFieldError(result)])
     flash(req, 'success', 'admin.units.saved')
     res.redirect(303, `/admin/units/${id}`)
   })

@@ -1,7 +1,7 @@
 import type { Request, Response, Router } from 'express'
 import type { AppDeps } from '../types.js'
 import { permit } from '../../shared/auth/guard.js'
-import { parseForm } from '../../shared/forms/index.js'
+import { parseForm, toFieldError } from '../../shared/forms/index.js'
 import { flash } from '../../shared/http/flash.js'
 import { HttpError } from '../../shared/http/errors.js'
 import { recordAudit } from '../../shared/audit/audit.js'
@@ -138,13 +138,7 @@ export function disposalRoutes(router: Router, { db }: AppDeps): void {
     const form = parseForm(destroyForm, req.body)
     if (!form.ok) return listPage(req, res, form, 422)
     const result = await disposal.markDestroyed(db, req.actor, id, form.data)
-    if (!result.ok)
-      return listPage(
-        req,
-        res,
-        { values: form.values, errors: [{ field: result.field, href: `#${result.field}`, key: result.key }] },
-        422,
-      )
+    if (!result.ok) return listPage(req, res, { values: form.values, errors: [toFieldError(result)] }, 422)
     flash(req, 'success', 'archive.disposal.completed', { count: result.value })
     res.redirect(303, `/archive/disposals/${id}`)
   })

@@ -1,7 +1,7 @@
 import type { Request, Response, Router } from 'express'
 import type { AppDeps } from '../types.js'
 import { permit } from '../../shared/auth/guard.js'
-import { parseForm } from '../../shared/forms/index.js'
+import { parseForm, toFieldError } from '../../shared/forms/index.js'
 import { flash } from '../../shared/http/flash.js'
 import { HttpError } from '../../shared/http/errors.js'
 import { sendCsv } from '../../shared/lists/index.js'
@@ -210,13 +210,7 @@ export function holdingsRoutes(router: Router, { db }: AppDeps): void {
     const form = parseForm(expertForm, req.body)
     if (!form.ok) return folderPage(req, res, form, 422)
     const result = await service.recordExpertDecision(db, req.actor, id, form.data)
-    if (!result.ok)
-      return folderPage(
-        req,
-        res,
-        { values: form.values, errors: [{ field: result.field, href: `#${result.field}`, key: result.key }] },
-        422,
-      )
+    if (!result.ok) return folderPage(req, res, { values: form.values, errors: [toFieldError(result)] }, 422)
     flash(req, 'success', 'archive.expert.recorded')
     res.redirect(303, `/archive/folders/${id}`)
   })

@@ -1,7 +1,7 @@
 import type { Request, Response, Router } from 'express'
 import type { AppDeps } from '../types.js'
 import { permit } from '../../shared/auth/guard.js'
-import { parseForm } from '../../shared/forms/index.js'
+import { parseForm, toFieldError } from '../../shared/forms/index.js'
 import { flash } from '../../shared/http/flash.js'
 import { HttpError } from '../../shared/http/errors.js'
 import { recordAudit } from '../../shared/audit/audit.js'
@@ -54,12 +54,7 @@ export function loanRoutes(router: Router, { db }: AppDeps): void {
     if (!form.ok) return loanFormPage(req, res, form, 422)
     const result = await service.lendFolder(db, req.actor, form.data)
     if (!result.ok)
-      return loanFormPage(
-        req,
-        res,
-        { values: form.values, errors: [{ field: result.field, href: `#${result.field}`, key: result.key }] },
-        422,
-      )
+      return loanFormPage(req, res, { values: form.values, errors: [toFieldError(result)] }, 422)
     flash(req, 'success', 'archive.loan.lent')
     res.redirect(303, `/archive/loans/${result.value}`)
   })

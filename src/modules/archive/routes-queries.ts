@@ -1,7 +1,7 @@
 import type { Request, Response, Router } from 'express'
 import type { AppDeps } from '../types.js'
 import { permit } from '../../shared/auth/guard.js'
-import { parseForm } from '../../shared/forms/index.js'
+import { parseForm, toFieldError } from '../../shared/forms/index.js'
 import { flash } from '../../shared/http/flash.js'
 import { recordAudit } from '../../shared/audit/audit.js'
 import { formatRegisterNumber } from '../../shared/db/counters.js'
@@ -77,13 +77,7 @@ export function queryRoutes(router: Router, { db }: AppDeps): void {
     const form = parseForm(attachByBarcodeForm, req.body)
     if (!form.ok) return queryPage(req, res, form, 422)
     const result = await service.attachFolderToQuery(db, req.actor, id, form.data.barcode)
-    if (!result.ok)
-      return queryPage(
-        req,
-        res,
-        { values: form.values, errors: [{ field: result.field, href: `#${result.field}`, key: result.key }] },
-        422,
-      )
+    if (!result.ok) return queryPage(req, res, { values: form.values, errors: [toFieldError(result)] }, 422)
     flash(req, 'success', 'archive.query.folderAttached')
     res.redirect(303, `/archive/queries/${id}`)
   })

@@ -1,7 +1,7 @@
 import type { Request, Response, Router } from 'express'
 import type { AppDeps } from '../types.js'
 import { permit } from '../../shared/auth/guard.js'
-import { parseForm, type FieldError } from '../../shared/forms/index.js'
+import { parseForm, type FieldError, toFieldError } from '../../shared/forms/index.js'
 import { flash } from '../../shared/http/flash.js'
 import { HttpError } from '../../shared/http/errors.js'
 import { recordAudit } from '../../shared/audit/audit.js'
@@ -101,13 +101,7 @@ export function transferRoutes(router: Router, { db }: AppDeps): void {
     const form = parseForm(unitFolderForm, req.body)
     if (!form.ok) return unitPage(req, res, form, 422)
     const result = await transfers.registerUnitFolder(db, req.actor, unitId, form.data, null)
-    if (!result.ok)
-      return unitPage(
-        req,
-        res,
-        { values: form.values, errors: [{ field: result.field, href: `#${result.field}`, key: result.key }] },
-        422,
-      )
+    if (!result.ok) return unitPage(req, res, { values: form.values, errors: [toFieldError(result)] }, 422)
     flash(req, 'success', 'archive.folder.registered')
     res.redirect(303, '/archive/transfers')
   })
@@ -145,12 +139,7 @@ export function transferRoutes(router: Router, { db }: AppDeps): void {
     if (!form.ok) return folderEditPage(req, res, form, 422)
     const result = await transfers.updateUnitFolder(db, req.actor, ownUnit(req), id, form.data)
     if (!result.ok)
-      return folderEditPage(
-        req,
-        res,
-        { values: form.values, errors: [{ field: result.field, href: `#${result.field}`, key: result.key }] },
-        422,
-      )
+      return folderEditPage(req, res, { values: form.values, errors: [toFieldError(result)] }, 422)
     flash(req, 'success', 'archive.folder.corrected')
     const folder = await repo.findFolder(db, id)
     res.redirect(
@@ -191,13 +180,7 @@ export function transferRoutes(router: Router, { db }: AppDeps): void {
     const form = parseForm(unitFolderForm, req.body)
     if (!form.ok) return listPage(req, res, form, 422)
     const result = await transfers.registerUnitFolder(db, req.actor, ownUnit(req), form.data, listId)
-    if (!result.ok)
-      return listPage(
-        req,
-        res,
-        { values: form.values, errors: [{ field: result.field, href: `#${result.field}`, key: result.key }] },
-        422,
-      )
+    if (!result.ok) return listPage(req, res, { values: form.values, errors: [toFieldError(result)] }, 422)
     flash(req, 'success', 'archive.folder.registered')
     res.redirect(303, `/archive/transfers/lists/${listId}`)
   })

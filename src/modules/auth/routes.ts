@@ -1,7 +1,7 @@
 import { Router, type Request, type Response, type NextFunction } from 'express'
 import type { AppDeps } from '../types.js'
 import { permit, publicRoute } from '../../shared/auth/guard.js'
-import { parseForm, type FieldError } from '../../shared/forms/index.js'
+import { parseForm, type FieldError, fieldError } from '../../shared/forms/index.js'
 import { flash } from '../../shared/http/flash.js'
 import { safeLocalPath } from '../../shared/http/safe-redirect.js'
 import { passwordProblem } from '../../shared/auth/passwords.js'
@@ -13,7 +13,6 @@ import * as auth from './service.js'
 import { enrolForm, loginForm, passwordForm, reauthForm, secondFactorForm, setupForm } from './schemas.js'
 
 const MFA_PENDING_MS = 5 * 60_000
-const fieldError = (field: string, key: string): FieldError => ({ field, href: `#${field}`, key })
 
 function logIn(req: Request, user: UserRow): Promise<void> {
   return new Promise((resolve, reject) => {

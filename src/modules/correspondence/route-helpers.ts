@@ -2,7 +2,6 @@ import type { Request } from 'express'
 import type { Knex } from 'knex'
 import { HttpError } from '../../shared/http/errors.js'
 import { formatRegisterNumber } from '../../shared/db/counters.js'
-import type { FieldError } from '../../shared/forms/index.js'
 import * as repo from './repository.js'
 import { incomingChannels, inquirerKinds, itemForms, outgoingChannels, senderKinds } from './schemas.js'
 import type { InquiryType } from './inquiries.js'
@@ -13,16 +12,7 @@ export function idParam(req: Request, name = 'id'): number {
   return id
 }
 
-export const fieldError = (r: {
-  field: string
-  key: string
-  params?: Record<string, string | number>
-}): FieldError => ({
-  field: r.field,
-  href: `#${r.field}`,
-  key: r.key,
-  ...(r.params ? { params: r.params } : {}),
-})
+export { toFieldError as fieldError } from '../../shared/forms/index.js'
 
 /** Options for the selects of the registry's forms, translated for the user's language. */
 export async function registryOptions(db: Knex, req: Request) {

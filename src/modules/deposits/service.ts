@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import { fieldError } from '../../shared/forms/index.js'
 import { recordAudit, type Actor } from '../../shared/audit/audit.js'
 import { nextNumber } from '../../shared/db/counters.js'
 import type { Db } from '../../shared/db/index.js'
@@ -13,13 +14,6 @@ import * as repo from './repository.js'
 import type { DepositInput, MovementFormInput } from './schemas.js'
 
 export type Result<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] }
-
-const fieldError = (field: string, key: string, params?: Record<string, string | number>): FieldError => ({
-  field,
-  href: `#${field}`,
-  key,
-  ...(params ? { params } : {}),
-})
 
 /** Today in Warsaw, as YYYY-MM-DD (due dates are office days, not UTC days). */
 export function officeToday(now = new Date()): string {

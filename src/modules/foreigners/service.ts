@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import { fieldError } from '../../shared/forms/index.js'
 import { recordAudit, type Actor } from '../../shared/audit/audit.js'
 import type { Db } from '../../shared/db/index.js'
 import type { FieldError } from '../../shared/forms/index.js'
@@ -7,8 +8,6 @@ import * as repo from './repository.js'
 import type { ForeignerInput } from './schemas.js'
 
 export type ServiceResult<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] }
-
-const fieldError = (field: string, key: string): FieldError => ({ field, href: `#${field}`, key })
 
 export interface DuplicateCandidate {
   foreigner: repo.ForeignerRow

@@ -7,6 +7,15 @@ export interface FieldError {
   params?: Record<string, string | number>
 }
 
+/** One error for one field, as the error summary and the field's message show it. */
+export function fieldError(field: string, key: string, params?: Record<string, string | number>): FieldError {
+  return { field, href: `#${field}`, key, ...(params ? { params } : {}) }
+}
+
+/** The same, from a service's refusal `{ field, key, params? }`. */
+export const toFieldError = (r: { field: string; key: string; params?: Record<string, string | number> }) =>
+  fieldError(r.field, r.key, r.params)
+
 export type FormResult<T> =
   | { ok: true; data: T; values: Record<string, unknown>; errors: [] }
   | { ok: false; values: Record<string, unknown>; errors: FieldError[] }
