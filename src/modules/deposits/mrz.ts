@@ -137,8 +137,29 @@ function verify(checks: Check[]): MrzProblem[] {
 
 const sexOf = (c: string): 'F' | 'M' | 'X' => (c === 'F' ? 'F' : c === 'M' ? 'M' : 'X')
 
-function parseTd3(l1: string, l2: string): { fields: Omit<MrzFields, 'format'>; checks: Check[] } {
-  const personal = l2.slice(28, 42)
+/**
+ * TD3 (passport, 2 × 44) and TD2 (2 × 36) share line 2 up to the optional data. In TD3 the optional
+ * data is a personal number with its own check digit; the composite covers the line up to its last character.
+ */
+function parseTwoLine(
+  l1: string,
+  l2: string,
+  format: 'TD2' | 'TD3',
+): { fields: Omit<MrzFields, 'format'>; checks: Check[] } {
+  const last = l2.length - 1
+  const optional = l2.slice(28, format === 'TD3' ? 42 : last)
+  const checks: Check[] = [
+    { field: 'documentNumber', data: l2.slice(0, 9), digit: l2[9]! },
+    { field: 'birthDate', data: l2.slice(13, 19), digit: l2[19]! },
+    { field: 'expiryDate', data: l2.slice(21, 27), digit: l2[27]! },
+  ]
+  if (format === 'TD3')
+    checks.push({ field: 'personalNumber', data: optional, digit: l2[42]!, blankMayBeFiller: true })
+  checks.push({
+    field: 'composite',
+    data: l2.slice(0, 10) + l2.slice(13, 20) + l2.slice(21, last),
+    digit: l2[last]!,
+  })
   return {
     fields: {
       documentCode: strip(l1.slice(0, 2)),
@@ -151,39 +172,9 @@ function parseTd3(l1: string, l2: string): { fields: Omit<MrzFields, 'format'>; 
       sex: sexOf(l2[20]!),
       expiryDateRaw: l2.slice(21, 27),
       expiryDate: mrzDate(l2.slice(21, 27), 'expiry'),
-      optionalData: strip(personal),
+      optionalData: strip(optional),
     },
-    checks: [
-      { field: 'documentNumber', data: l2.slice(0, 9), digit: l2[9]! },
-      { field: 'birthDate', data: l2.slice(13, 19), digit: l2[19]! },
-      { field: 'expiryDate', data: l2.slice(21, 27), digit: l2[27]! },
-      { field: 'personalNumber', data: personal, digit: l2[42]!, blankMayBeFiller: true },
-      { field: 'composite', data: l2.slice(0, 10) + l2.slice(13, 20) + l2.slice(21, 43), digit: l2[43]! },
-    ],
-  }
-}
-
-function parseTd2(l1: string, l2: string): { fields: Omit<MrzFields, 'format'>; checks: Check[] } {
-  return {
-    fields: {
-      documentCode: strip(l1.slice(0, 2)),
-      issuingState: strip(l1.slice(2, 5)),
-      ...splitName(l1.slice(5)),
-      documentNumber: strip(l2.slice(0, 9)),
-      nationality: strip(l2.slice(10, 13)),
-      birthDateRaw: l2.slice(13, 19),
-      birthDate: mrzDate(l2.slice(13, 19), 'birth'),
-      sex: sexOf(l2[20]!),
-      expiryDateRaw: l2.slice(21, 27),
-      expiryDate: mrzDate(l2.slice(21, 27), 'expiry'),
-      optionalData: strip(l2.slice(28, 35)),
-    },
-    checks: [
-      { field: 'documentNumber', data: l2.slice(0, 9), digit: l2[9]! },
-      { field: 'birthDate', data: l2.slice(13, 19), digit: l2[19]! },
-      { field: 'expiryDate', data: l2.slice(21, 27), digit: l2[27]! },
-      { field: 'composite', data: l2.slice(0, 10) + l2.slice(13, 20) + l2.slice(21, 35), digit: l2[35]! },
-    ],
+    checks,
   }
 }
 
@@ -261,8 +252,7 @@ export function parseMrz(text: string): MrzResult {
       }
   }
   const [l1, l2, l3] = lines as [string, string, string]
-  const parsed =
-    format === 'TD3' ? parseTd3(l1, l2) : format === 'TD2' ? parseTd2(l1, l2) : parseTd1(l1, l2, l3)
+  const parsed = format === 'TD1' ? parseTd1(l1, l2, l3) : parseTwoLine(l1, l2, format)
   const fields: MrzFields = { format, ...parsed.fields }
   const problems = verify(parsed.checks)
   return problems.length ? { ok: false, fields, problems } : { ok: true, fields, problems: [] }
