@@ -68,10 +68,7 @@ export function inboxRoutes(deps: AppDeps): Router {
     )
     if (!file) throw new HttpError(404)
     res.setHeader('Content-Type', file.att.mime)
-    res.setHeader(
-      'Content-Disposition',
-      contentDisposition(inline ? 'inline' : 'attachment', file.att.original_name),
-    )
+    res.setHeader('Content-Disposition', contentDisposition(file.disposition, file.att.original_name))
     res.send(file.content)
   })
 

@@ -25,7 +25,8 @@ import {
 import { officeDate, officeTime } from './dates.js'
 import { receiptConfirmationPdf, receiptLabelPdf } from './pdf.js'
 import { parseRegisterNumber } from './validators.js'
-import { parseEmail, takeImport } from './email-import.js'
+import { takeImport } from './email-import.js'
+import { parseImport, type ParsedImport } from './message-import.js'
 import { formatDate } from '../../shared/forms/index.js'
 import { formatRegisterNumber } from '../../shared/db/counters.js'
 import { inboxRoutes } from './inbox-routes.js'
@@ -99,6 +100,9 @@ export function correspondenceRoutes(deps: AppDeps): Router {
   })
 
   // --- New item ----------------------------------------------------------------------------------
+  /** A loaded message was read once when it was imported; should it fail now, the form still opens. */
+  const readImport = (content: Buffer): Promise<ParsedImport | null> => parseImport(content).catch(() => null)
+
   const renderForm = async (
     req: Request,
     res: Response,
@@ -112,7 +116,7 @@ export function correspondenceRoutes(deps: AppDeps): Router {
     res.status(status).render('correspondence/views/incoming-form', {
       values,
       errors,
-      emailImport: pending ? await parseEmail(pending.content) : null,
+      messageImport: pending ? await readImport(pending.content) : null,
       lastItem,
       ...(await registryOptions(db, req)),
     })
@@ -145,20 +149,26 @@ export function correspondenceRoutes(deps: AppDeps): Router {
     }
     if (q.importId && /^[0-9a-f-]{36}$/i.test(q.importId)) {
       const pending = await takeImport(db, q.importId, req.user!.id)
-      if (pending) {
-        const mail = await parseEmail(pending.content)
-        Object.assign(values, {
+      const message = pending ? await readImport(pending.content) : null
+      if (message) {
+        // Only what the message says replaces the defaults (a date without a time keeps the clock).
+        const given = (v: string | null) => (v ? v : undefined)
+        const prefill = {
           importId: q.importId,
-          channel: 'email',
+          channel: message.channel,
           form: 'electronic',
-          senderKind: 'person',
-          senderName: mail.senderName,
-          senderEmail: mail.senderEmail,
-          subject: mail.subject,
-          ...(mail.receivedDate
-            ? { receivedDate: formatDate(mail.receivedDate), receivedTime: mail.receivedTime }
-            : {}),
-        })
+          senderKind: message.senderKind,
+          senderName: message.senderName,
+          senderAddress: given(message.senderAddress),
+          senderEmail: given(message.senderEmail),
+          senderEpuap: given(message.senderEpuap),
+          senderEdelivery: given(message.senderEdelivery),
+          subject: message.subject,
+          letterDate: message.letterDate ? formatDate(message.letterDate) : undefined,
+          receivedDate: message.receivedDate ? formatDate(message.receivedDate) : undefined,
+          receivedTime: message.receivedDate ? given(message.receivedTime) : undefined,
+        }
+        for (const [k, v] of Object.entries(prefill)) if (v !== undefined) values[k] = v
       }
     }
     const lastId = Number(q.last)
@@ -249,10 +259,7 @@ export function correspondenceRoutes(deps: AppDeps): Router {
     )
     if (!file) throw new HttpError(404)
     res.setHeader('Content-Type', file.att.mime)
-    res.setHeader(
-      'Content-Disposition',
-      contentDisposition(inline ? 'inline' : 'attachment', file.att.original_name),
-    )
+    res.setHeader('Content-Disposition', contentDisposition(file.disposition, file.att.original_name))
     res.setHeader('X-Content-Type-Options', 'nosniff')
     res.send(file.content)
   })

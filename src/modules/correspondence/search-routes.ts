@@ -16,14 +16,8 @@ import { csvHeader, csvRow, incomingSorts, queryValues, registryOptions } from '
 import { addDays, officeDate } from './dates.js'
 import { parseRegisterNumber } from './validators.js'
 import { barChart, maxStatsDays, periodLength, registryStats } from './stats.js'
-import {
-  contentHash,
-  findDuplicate,
-  looksLikeEmail,
-  parseEmail,
-  pruneImports,
-  saveImport,
-} from './email-import.js'
+import { contentHash, findDuplicate, pruneImports, saveImport } from './email-import.js'
+import { PackageError, packageErrorKey, parseImport, recognise } from './message-import.js'
 
 const recentWindow = 5000
 
@@ -162,19 +156,21 @@ export function searchRoutes({ db, config }: AppDeps): Router {
     res.json({ senders: rows })
   })
 
-  // --- E-mail import -----------------------------------------------------------------------------
-  // An .eml is text, so the content sniffing of acceptFiles cannot type it; the same limits and name
-  // checks apply here, and the content must look like an RFC 822 message.
-  const emlParser = multer({
+  // --- Import of an electronic message: e-mail (.eml) or ePUAP / e-Doręczenia package (.zip) -------
+  // Neither is a document type acceptFiles lets through, so this route has its own parser with the same
+  // limits and name checks; the content must look like an RFC 822 message or a ZIP archive.
+  const messageParser = multer({
     storage: multer.memoryStorage(),
     preservePath: true,
     limits: { fileSize: config.UPLOAD_MAX_MB * 1048576, files: 1, fields: 10 },
-  }).single('eml')
-  const acceptEml: RequestHandler = (req, res, next) =>
-    emlParser(req, res, (err: unknown) => {
+  }).single('message')
+  const acceptMessage: RequestHandler = (req, res, next) =>
+    messageParser(req, res, (err: unknown) => {
       if (err instanceof multer.MulterError) {
         const key = err.code === 'LIMIT_FILE_SIZE' ? 'files.tooLarge' : 'files.tooMany'
-        req.uploadErrors = [{ field: 'eml', href: '#eml', key, params: { max: config.UPLOAD_MAX_MB } }]
+        req.uploadErrors = [
+          { field: 'message', href: '#message', key, params: { max: config.UPLOAD_MAX_MB } },
+        ]
         req.body ??= {}
         return next()
       }
@@ -188,13 +184,13 @@ export function searchRoutes({ db, config }: AppDeps): Router {
   router.post(
     '/registry/import',
     permit('registry.write'),
-    acceptEml,
+    acceptMessage,
     verifyCsrfAfterUpload,
     async (req, res) => {
       const file = req.file
-      const again = (key: string, extra: Record<string, unknown> = {}) =>
+      const again = (key: string, extra: Record<string, unknown> = {}, params?: Record<string, number>) =>
         res.status(422).render('correspondence/views/import', {
-          errors: [{ field: 'eml', href: '#eml', key }],
+          errors: [{ field: 'message', href: '#message', key, ...(params ? { params } : {}) }],
           duplicate: null,
           ...extra,
         })
@@ -206,12 +202,17 @@ export function searchRoutes({ db, config }: AppDeps): Router {
       if (file.size === 0) return again('files.empty')
       if (suspiciousFileName(Buffer.from(file.originalname, 'latin1').toString('utf8')))
         return again('files.badName')
-      if (!looksLikeEmail(file.buffer)) return again('registry.import.notEmail')
+      const kind = recognise(file.buffer)
+      if (!kind) return again('registry.import.notMessage')
       let parsed
       try {
-        parsed = await parseEmail(file.buffer)
-      } catch {
-        return again('registry.import.notEmail')
+        parsed = await parseImport(file.buffer)
+      } catch (err) {
+        if (err instanceof PackageError) {
+          const { key, params } = packageErrorKey(err)
+          return again(key, {}, params)
+        }
+        return again('registry.import.notMessage')
       }
       const duplicate = await findDuplicate(db, parsed.messageId, contentHash(file.buffer))
       if (duplicate) return again('registry.import.duplicate', { duplicate })
@@ -219,10 +220,10 @@ export function searchRoutes({ db, config }: AppDeps): Router {
       await pruneImports(db)
       const id = await saveImport(db, req.user!.id, file.buffer, parsed.messageId)
       await recordAudit(db, req.actor, {
-        action: 'registry.emailImported',
+        action: kind === 'email' ? 'registry.emailImported' : 'registry.packageImported',
         entityType: 'email_import',
         entityId: id,
-        details: { messageId: parsed.messageId },
+        details: { channel: parsed.channel, messageId: parsed.messageId },
       })
       res.redirect(303, `/registry/incoming/new?importId=${id}`)
     },

@@ -5,7 +5,8 @@ import { withStoredFiles, type FileStore } from '../../shared/files/store.js'
 import type { UploadedFile } from '../../shared/files/upload.js'
 import * as repo from './repository.js'
 import { officeInstant } from './dates.js'
-import { takeImport, extractImportFiles } from './email-import.js'
+import { takeImport } from './email-import.js'
+import { importFiles } from './message-import.js'
 import type { IncomingInput } from './schemas.js'
 
 export type ServiceResult<T> =
@@ -61,7 +62,7 @@ export async function registerIncoming(
   if (input.importId) {
     const pending = await takeImport(db, input.importId, actor.id!)
     if (!pending) return fail('importId', 'registry.import.expired')
-    attachments = [...(await extractImportFiles(pending.content)), ...attachments]
+    attachments = [...(await importFiles(pending.content)), ...attachments]
     email = { messageId: pending.message_id, contentHash: pending.content_hash }
   }
 
@@ -241,6 +242,9 @@ export async function annulIncoming(
 }
 
 /** A file of an item, with the audit row of the download written before the bytes leave. */
+/** Types a browser can show in a tab (TIFF it cannot). */
+export const previewableTypes: readonly string[] = ['application/pdf', 'image/jpeg', 'image/png']
+
 export async function openAttachment(
   { db, files }: RegistryDeps,
   actor: Actor,
@@ -250,14 +254,17 @@ export async function openAttachment(
 ) {
   const att = await repo.findAttachment(db, itemId, attachmentId)
   if (!att) return null
+  // Only what a browser shows safely opens inline; a package, a message or XML is always a download.
+  const shown: 'inline' | 'attachment' =
+    disposition === 'inline' && previewableTypes.includes(att.mime) ? 'inline' : 'attachment'
   const content = await files.read(att.file_id)
   await recordAudit(db, actor, {
-    action: disposition === 'inline' ? 'registry.filePreviewed' : 'registry.fileDownloaded',
+    action: shown === 'inline' ? 'registry.filePreviewed' : 'registry.fileDownloaded',
     entityType: 'incoming_item',
     entityId: itemId,
     details: { attachmentId, fileId: att.file_id, sha256: att.sha256 },
   })
-  return { att, content }
+  return { att, content, disposition: shown }
 }
 
 export async function auditView(

@@ -36,7 +36,7 @@ const eml = Buffer.from(
 )
 
 const upload = () =>
-  clerk.agent.post('/registry/import').field('_csrf', clerk.csrf).attach('eml', eml, 'wiadomosc.eml')
+  clerk.agent.post('/registry/import').field('_csrf', clerk.csrf).attach('message', eml, 'wiadomosc.eml')
 
 describe('e-mail import', () => {
   it('prefills the form, stores the message and its attachment with the item, and refuses it the second time', async () => {
@@ -87,9 +87,9 @@ describe('e-mail import', () => {
     const res = await clerk.agent
       .post('/registry/import')
       .field('_csrf', clerk.csrf)
-      .attach('eml', samplePdf, 'x.eml')
+      .attach('message', samplePdf, 'x.eml')
     expect(res.status).toBe(422)
-    expect(res.text).toContain('To nie jest wiadomość e-mail')
+    expect(res.text).toContain('To nie jest wiadomość e-mail (.eml) ani paczka ePUAP / e-Doręczeń (.zip)')
   })
 })
 
