@@ -12,6 +12,7 @@ import {
   type RunningBok,
 } from '../../../../tests/helpers/browser.js'
 import { samplePdf } from './helpers.js'
+import { buildZip, epuapPackage } from './packages.js'
 
 let bok: RunningBok
 let browser: Browser
@@ -124,6 +125,29 @@ describe("the registry clerk's day", () => {
       )
       expect(await page.locator('#subject-error').textContent()).toContain('Wpisz, czego dotyczy pismo')
       expect(await page.locator('#senderName').inputValue()).toBe('Jan Kowalski')
+      await expectAccessible(page)
+    })
+  }, 120_000)
+
+  it('imports an ePUAP package without JavaScript: a bad package is explained next to the field, a good one prefills the form', async () => {
+    const context = await newContext(browser, { javaScriptEnabled: false })
+    await withPage(context, 'registry-package-import', async (page) => {
+      await signInAsRole(page, bok, 'registry_clerk', wok)
+      await visit(page, `${bok.baseUrl}/registry/import`)
+      await expectAccessible(page)
+      const bad = buildZip([{ name: '../poza.pdf', data: samplePdf }])
+      await page.setInputFiles('#message', { name: 'zla.zip', mimeType: 'application/zip', buffer: bad })
+      await page.getByRole('button', { name: 'Wczytaj wiadomość' }).click()
+      await page.waitForLoadState('load')
+      expect(await page.locator('#message-error').textContent()).toContain('niedozwolonej nazwie')
+      await expectAccessible(page)
+      const good = epuapPackage('browser')
+      await page.setInputFiles('#message', { name: 'epuap.zip', mimeType: 'application/zip', buffer: good })
+      await page.getByRole('button', { name: 'Wczytaj wiadomość' }).click()
+      await page.waitForURL(/\/registry\/incoming\/new\?importId=/)
+      expect(await page.locator('#senderName').inputValue()).toBe('Zofia Wójcik')
+      expect(await page.locator('#channel').inputValue()).toBe('epuap')
+      expect(await page.locator('.notice').first().textContent()).toContain('pismo.pdf, skan.png')
       await expectAccessible(page)
     })
   }, 120_000)
