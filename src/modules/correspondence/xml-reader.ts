@@ -158,11 +158,12 @@ export function parseXml(input: Buffer | string, limits: XmlLimits = defaultLimi
       if (++count > limits.maxElements) throw new XmlError('tooLarge', 'too many elements')
       if (stack.length >= limits.maxDepth) throw new XmlError('tooLarge', 'nested too deep')
       if (!stack.length && root) fail('a second root element')
-      const parentScope = stack[stack.length - 1]?.scope ?? {}
-      const scope = { ...parentScope }
-      for (const [n, v] of raw) {
-        if (n === 'xmlns') scope[''] = v
-        else if (n.startsWith('xmlns:')) scope[n.slice(6)] = v
+      // The parent's namespace scope is shared unless this element declares its own (no copy per element).
+      let scope = stack[stack.length - 1]?.scope ?? {}
+      const declared = raw.filter(([n]) => n === 'xmlns' || n.startsWith('xmlns:'))
+      if (declared.length) {
+        scope = { ...scope }
+        for (const [n, v] of declared) scope[n === 'xmlns' ? '' : n.slice(6)] = v
       }
       const colon = qname!.indexOf(':')
       const prefix = colon > 0 ? qname!.slice(0, colon) : ''
