@@ -5,6 +5,7 @@ import * as m100 from './100_correspondence.js'
 import * as m101 from './101_correspondence_indexes.js'
 import * as m200 from './200_foreigners.js'
 import * as m201 from './201_deposits.js'
+import * as m202 from './202_foreigner_name_skeleton.js'
 import * as m300 from './300_archive.js'
 import * as m310 from './310_archive_folder_status_width.js'
 
@@ -21,6 +22,7 @@ const migrations: Array<[string, Migration]> = [
   ['101_correspondence_indexes', m101],
   ['200_foreigners', m200],
   ['201_deposits', m201],
+  ['202_foreigner_name_skeleton', m202],
   ['300_archive', m300],
   ['310_archive_folder_status_width', m310],
 ]

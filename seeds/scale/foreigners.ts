@@ -31,7 +31,13 @@ function copiesOf(rng: Rng): number {
 
 export const foreignersScale: ScaleModule = {
   name: 'foreigners',
-  requires: ['foreigners', 'foreigner_citizenships', 'foreigner_name_deletions', 'countries'],
+  requires: [
+    'foreigners',
+    'foreigner_citizenships',
+    'foreigner_name_deletions',
+    'foreigner_name_words',
+    'countries',
+  ],
   async run(ctx: ScaleContext) {
     const { knex } = ctx
     const total = ctx.sizes.foreigners
@@ -43,6 +49,7 @@ export const foreignersScale: ScaleModule = {
     // The name-deletions dictionary is kept by a row trigger; for a bulk load it is switched off and
     // the dictionary built once from the distinct surname keys afterwards (same content, one pass).
     await knex.raw('ALTER TABLE foreigners DISABLE TRIGGER foreigners_name_deletions')
+    await knex.raw('ALTER TABLE foreigners DISABLE TRIGGER foreigners_name_words')
 
     const truth: Array<[number, number, number | null, string]> = []
     const citizenship: Array<[number, string]> = []
@@ -126,6 +133,7 @@ export const foreignersScale: ScaleModule = {
       total,
     )
     await knex.raw('ALTER TABLE foreigners ENABLE TRIGGER foreigners_name_deletions')
+    await knex.raw('ALTER TABLE foreigners ENABLE TRIGGER foreigners_name_words')
 
     await ctx.load(
       'foreigner_citizenships',
@@ -154,12 +162,13 @@ export const foreignersScale: ScaleModule = {
       EXCEPT SELECT variant, surname_key FROM foreigner_name_deletions`)
     if (pkRow)
       await knex.raw(`ALTER TABLE foreigner_name_deletions ADD CONSTRAINT ?? ${pkRow.def}`, [pkRow.conname])
+    await knex.raw('SELECT rebuild_foreigner_name_words()')
     const n = await knex('foreigner_name_deletions').count<{ n: string }[]>('* as n')
     const seconds = (performance.now() - started) / 1000
     ctx.stats.push({ table: 'foreigner_name_deletions', rows: Number(n[0]?.n), seconds, indexSeconds: 0 })
     ctx.log(
       `${'foreigner_name_deletions'.padEnd(28)} ${Number(n[0]?.n).toLocaleString('en').padStart(11)} rows  ` +
-        `${seconds.toFixed(1).padStart(6)} s  (built from distinct surname keys; the row trigger was off during COPY)`,
+        `${seconds.toFixed(1).padStart(6)} s  (and foreigner_name_words; built from distinct keys, the row triggers were off during COPY)`,
     )
   },
 }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
 import type { Db } from '../../shared/db/index.js'
+import { skeletonVariants } from './name-skeleton.js'
 
 export interface ForeignerRow {
   id: number
@@ -64,8 +65,13 @@ export async function findForeignersByIds(db: Db, ids: number[]): Promise<Foreig
 
 export interface NameMatch {
   id: number
-  /** pg_trgm similarity of the normalised names, 0–1. */
+  /** Similarity to the query, 0–1 (sound-alike skeleton and spelling key, half each). */
   score: number
+  /**
+   * How many other people (within the same filters) are written exactly like this one and were left
+   * out of the list so it shows different spellings: narrow by date of birth to see them.
+   */
+  sameSpelling: number
 }
 
 export interface NameSearchOptions {
@@ -77,19 +83,22 @@ export interface NameSearchOptions {
   birthYear?: number
 }
 
-/** Below this best score the SymSpell candidates are judged poor and the trigram index is asked too. */
+/** Below this best score the surname-key candidates are judged poor and the trigram index is asked too. */
 const fallbackBelow = 0.5
+/** More surname × given-name pairs than this and the query is too vague for the pair index. */
+const maxPairs = 6000
 
 /**
  * Transliteration- and typo-tolerant name search: THE query behind the hall look-up, the foreigner
- * search and the duplicate check (benchmarks call it too). PERFORMANCE.md §1 design (e): the query's
- * name key is split into words; each word and its 1-letter deletions are looked up in
- * `foreigner_name_deletions` to get candidate surname keys; their people are ranked by similarity on
- * the covering index (index-only). When the best score is poor, the GIN trigram index is asked too.
- *
- * Three short statements rather than one: with the variants and the candidate keys passed as arrays
- * the planner sees how few they are and stays on the indexes (a set-returning function inside one
- * statement is estimated at 1,000 rows and turned the plan into sequential scans).
+ * search and the duplicate check (benchmarks call it too). Short statements rather than one, so the
+ * planner sees real array sizes and stays on the indexes:
+ * 1. the query's spelling key and sound-alike skeleton (migrations 200, 202);
+ * 2. each skeleton word's dictionary entries (`foreigner_name_words`: the word, its article-less and
+ *    1-deletion forms) give the name words it may stand for;
+ * 3. people whose pair key (first surname word, first given name) is one of the pairs of those words,
+ *    in either order, ranked, showing each exact spelling once unless a date of birth narrows it;
+ * 4. when that finds fewer than `limit` people (a one-word search, a rare name), the surname-key
+ *    dictionary of migration 200 and, for poor matches, the trigram index fill the list.
  */
 export async function searchForeignersByName(
   db: Db,
@@ -97,6 +106,54 @@ export async function searchForeignersByName(
   opts: NameSearchOptions = {},
 ): Promise<NameMatch[]> {
   const limit = opts.limit ?? 10
+  const keyed = (await db.raw(
+    `SELECT q.k, name_skeleton(?) AS s, ARRAY(SELECT name_key_deletions(q.k)) AS v
+       FROM (SELECT name_key(?) AS k) q`,
+    [name, name],
+  )) as { rows: Array<{ k: string | null; s: string | null; v: string[] }> }
+  const key = keyed.rows[0]?.k ?? ''
+  const skeleton = keyed.rows[0]?.s ?? ''
+  const keyVariants = keyed.rows[0]?.v ?? []
+  if (key === '' || keyVariants.length === 0) return []
+  const pairs = await pairKeys(db, skeleton)
+  const matches = pairs.length ? await rankPairs(db, pairs, key, skeleton, limit, opts) : []
+  if (matches.length >= limit) return matches
+  const seen = new Set(matches.map((m) => m.id))
+  const more = (await surnameKeyMatches(db, key, keyVariants, limit, opts)).filter((m) => !seen.has(m.id))
+  return [...matches, ...more].slice(0, limit)
+}
+
+/**
+ * Every (surname word, given name) pair the query's words may stand for, in either order: the
+ * dictionary gives each query word the surname words and the given names it may be.
+ */
+async function pairKeys(db: Db, skeleton: string): Promise<string[]> {
+  const words = skeleton.split(' ').filter((w) => w.length >= 2)
+  if (words.length < 2) return []
+  const variants = words.map((w) => skeletonVariants(w))
+  const found = (await db.raw(
+    `SELECT variant, part, word FROM foreigner_name_words WHERE variant = ANY(?::text[])`,
+    [[...new Set(variants.flat())]],
+  )) as { rows: Array<{ variant: string; part: 's' | 'g'; word: string }> }
+  const entries = new Map<string, Array<{ part: 's' | 'g'; word: string }>>()
+  for (const r of found.rows) entries.set(r.variant, [...(entries.get(r.variant) ?? []), r])
+  const meant = (part: 's' | 'g') =>
+    variants.map((vs) => [
+      ...new Set(vs.flatMap((v) => (entries.get(v) ?? []).filter((e) => e.part === part).map((e) => e.word))),
+    ])
+  const surnames = meant('s')
+  const given = meant('g')
+  const pairs = new Set<string>()
+  for (let i = 0; i < words.length; i += 1)
+    for (let j = 0; j < words.length; j += 1) {
+      if (i === j) continue
+      for (const s of surnames[i]!) for (const g of given[j]!) pairs.add(`${s} ${g}`)
+      if (pairs.size > maxPairs) return []
+    }
+  return [...pairs]
+}
+
+function filtersOf(opts: NameSearchOptions): string {
   const holders = opts.onlyDepositHolders
     ? 'AND EXISTS (SELECT 1 FROM deposits dp WHERE dp.holder_id = f.id)'
     : ''
@@ -105,15 +162,57 @@ export async function searchForeignersByName(
     opts.birthYear !== undefined && Number.isInteger(opts.birthYear)
       ? `AND (f.birth_year = ${opts.birthYear} OR f.birth_year IS NULL)`
       : ''
-  const filters = `${holders} ${born}`
-  const keyed = (await db.raw(
-    `SELECT q.k, ARRAY(SELECT name_key_deletions(q.k)) AS variants FROM (SELECT name_key(?) AS k) q`,
-    [name],
-  )) as { rows: Array<{ k: string | null; variants: string[] }> }
-  const key = keyed.rows[0]?.k ?? ''
-  const variants = keyed.rows[0]?.variants ?? []
-  if (key === '' || variants.length === 0) return []
+  return `${holders} ${born}`
+}
 
+async function rankPairs(
+  db: Db,
+  pairs: string[],
+  key: string,
+  skeleton: string,
+  limit: number,
+  opts: NameSearchOptions,
+): Promise<NameMatch[]> {
+  // With a date of birth the list is short and every person counts. Without one, people written
+  // exactly alike take one line (the latest of them, with how many share it), so different spellings
+  // of the same person get the room; similarity is then computed once per spelling.
+  if (opts.birthYear !== undefined) {
+    const result = (await db.raw(
+      `SELECT f.id, (similarity(f.name_skel, ?) + similarity(f.name_key, ?)) / 2 AS score
+       FROM foreigners f
+       WHERE f.pair_key = ANY(?::text[]) ${filtersOf(opts)}
+       ORDER BY score DESC, f.id DESC
+       LIMIT ?`,
+      [skeleton, key, pairs, limit],
+    )) as { rows: Array<{ id: string; score: number }> }
+    return result.rows.map((r) => ({ id: Number(r.id), score: Number(r.score), sameSpelling: 0 }))
+  }
+  const result = (await db.raw(
+    `SELECT max(f.id) AS id, count(*) - 1 AS others,
+            (similarity(f.name_skel, ?) + similarity(f.name_key, ?)) / 2 AS score
+     FROM foreigners f
+     WHERE f.pair_key = ANY(?::text[]) ${filtersOf(opts)}
+     GROUP BY f.surname, f.given_names, f.name_skel, f.name_key
+     ORDER BY score DESC, id DESC
+     LIMIT ?`,
+    [skeleton, key, pairs, limit],
+  )) as { rows: Array<{ id: string; score: number; others: string }> }
+  return result.rows.map((r) => ({
+    id: Number(r.id),
+    score: Number(r.score),
+    sameSpelling: Number(r.others),
+  }))
+}
+
+/** Migration 200's search: surname keys one deletion apart, then the trigram index for poor matches. */
+async function surnameKeyMatches(
+  db: Db,
+  key: string,
+  variants: string[],
+  limit: number,
+  opts: NameSearchOptions,
+): Promise<NameMatch[]> {
+  const filters = filtersOf(opts)
   const candidates = (await db.raw(
     `SELECT DISTINCT surname_key FROM foreigner_name_deletions WHERE variant = ANY(?::text[])`,
     [variants],
@@ -128,7 +227,7 @@ export async function searchForeignersByName(
        LIMIT ?`,
       [key, key, candidates.rows.map((r) => r.surname_key), limit],
     )) as { rows: Array<{ id: number; score: number }> }
-    matches = ranked.rows.map((r) => ({ id: Number(r.id), score: Number(r.score) }))
+    matches = ranked.rows.map((r) => ({ id: Number(r.id), score: Number(r.score), sameSpelling: 0 }))
   }
   if ((matches[0]?.score ?? 0) >= fallbackBelow) return matches
 
@@ -143,12 +242,12 @@ export async function searchForeignersByName(
        LIMIT ?`,
       [key, key, limit],
     )) as { rows: Array<{ id: number; score: number }> }
-    return result.rows.map((r) => ({ id: Number(r.id), score: Number(r.score) }))
+    return result.rows.map((r) => ({ id: Number(r.id), score: Number(r.score), sameSpelling: 0 }))
   })
   const merged = new Map<number, number>()
   for (const m of [...matches, ...fallback]) merged.set(m.id, Math.max(merged.get(m.id) ?? 0, m.score))
   return [...merged]
-    .map(([id, score]) => ({ id, score }))
+    .map(([id, score]) => ({ id, score, sameSpelling: 0 }))
     .sort((a, b) => b.score - a.score || b.id - a.id)
     .slice(0, limit)
 }
