@@ -120,7 +120,28 @@ export async function searchForeignersByName(
   if (matches.length >= limit) return matches
   const seen = new Set(matches.map((m) => m.id))
   const more = (await surnameKeyMatches(db, key, keyVariants, limit, opts)).filter((m) => !seen.has(m.id))
-  return [...matches, ...more].slice(0, limit)
+  const all = [...matches, ...more]
+  return (onePerSpelling(opts) ? await firstOfEachSpelling(db, all) : all).slice(0, limit)
+}
+
+const onePerSpelling = (opts: NameSearchOptions) => opts.birthYear === undefined && !opts.onlyDepositHolders
+
+/** The matches without later people written exactly like an earlier one (already counted there). */
+async function firstOfEachSpelling(db: Db, matches: NameMatch[]): Promise<NameMatch[]> {
+  const rows: Array<{ id: string; spelling: string }> = await db('foreigners')
+    .whereIn(
+      'id',
+      matches.map((m) => m.id),
+    )
+    .select('id', db.raw(`surname || '|' || given_names AS spelling`))
+  const spellingOf = new Map(rows.map((r) => [Number(r.id), r.spelling]))
+  const listed = new Set<string>()
+  return matches.filter((m) => {
+    const spelling = spellingOf.get(m.id) ?? String(m.id)
+    if (listed.has(spelling)) return false
+    listed.add(spelling)
+    return true
+  })
 }
 
 /**
@@ -173,10 +194,10 @@ async function rankPairs(
   limit: number,
   opts: NameSearchOptions,
 ): Promise<NameMatch[]> {
-  // With a date of birth the list is short and every person counts. Without one, people written
+  // With a date of birth, or among deposit holders, the list is short and every person counts. Otherwise people written
   // exactly alike take one line (the latest of them, with how many share it), so different spellings
   // of the same person get the room; similarity is then computed once per spelling.
-  if (opts.birthYear !== undefined) {
+  if (!onePerSpelling(opts)) {
     const result = (await db.raw(
       `SELECT f.id, (similarity(f.name_skel, ?) + similarity(f.name_key, ?)) / 2 AS score
        FROM foreigners f

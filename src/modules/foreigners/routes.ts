@@ -36,18 +36,21 @@ export function foreignersRoutes({ db }: AppDeps): Router {
   router.post('/foreigners/search', permit('foreigners.read'), async (req, res) => {
     const form = parseForm(nameSearchForm, req.body)
     if (!form.ok) return res.status(422).render('foreigners/views/index', { ...form, ...helpers })
-    const id = await saveSearch(db, req.user!.id, 'foreigners.name', { name: form.data.name })
+    const id = await saveSearch(db, req.user!.id, 'foreigners.name', {
+      name: form.data.name,
+      birthYear: form.data.birthYear ?? null,
+    })
     res.redirect(303, `/foreigners/search/${id}`)
   })
 
   router.get('/foreigners/search/:searchId', permit('foreigners.read'), async (req, res) => {
-    const criteria = await loadSearch<{ name: string }>(
+    const criteria = await loadSearch<{ name: string; birthYear?: number | null }>(
       db,
       String(req.params.searchId),
       req.user!.id,
       'foreigners.name',
     )
-    const results = await service.searchByName(db, req.actor, criteria.name)
+    const results = await service.searchByName(db, req.actor, criteria.name, criteria.birthYear ?? undefined)
     res.render('foreigners/views/index', { ...helpers, results, values: criteria })
   })
 

@@ -78,4 +78,13 @@ export const caseStatusForm = z.object({
 
 export const nameSearchForm = z.object({
   name: requiredText('foreigners.search.name', 200),
+  birthYear: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number('foreigners.search.birthYear.invalid')
+      .int('foreigners.search.birthYear.invalid')
+      .min(1900, 'foreigners.search.birthYear.invalid')
+      .max(2100, 'foreigners.search.birthYear.invalid')
+      .optional(),
+  ),
 })

@@ -169,19 +169,24 @@ export async function searchByName(
   db: Knex,
   actor: Actor,
   name: string,
-): Promise<Array<{ foreigner: repo.ForeignerRow; score: number }>> {
-  const matches = await repo.searchForeignersByName(db, name, { limit: 20 })
+  birthYear?: number,
+): Promise<Array<{ foreigner: repo.ForeignerRow; score: number; sameSpelling: number }>> {
+  const matches = await repo.searchForeignersByName(db, name, { limit: 20, birthYear })
   const rows = await repo.findForeignersByIds(
     db,
     matches.map((m) => m.id),
   )
-  const scoreOf = new Map(matches.map((m) => [m.id, m.score]))
+  const matchOf = new Map(matches.map((m) => [m.id, m]))
   await recordAudit(db, actor, {
     action: 'foreigners.searched',
     entityType: 'foreigner',
-    details: { criteria: { name }, results: rows.map((r) => r.id) },
+    details: { criteria: { name, birthYear }, results: rows.map((r) => r.id) },
   })
-  return rows.map((foreigner) => ({ foreigner, score: scoreOf.get(foreigner.id) ?? 0 }))
+  return rows.map((foreigner) => ({
+    foreigner,
+    score: matchOf.get(foreigner.id)?.score ?? 0,
+    sameSpelling: matchOf.get(foreigner.id)?.sameSpelling ?? 0,
+  }))
 }
 
 export async function setCaseStatus(

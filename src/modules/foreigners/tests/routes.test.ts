@@ -89,6 +89,38 @@ describe('recording a foreigner', () => {
     ).toBeTruthy()
   })
 
+  it('shows namesakes written alike on one line, and each of them when a year of birth is given', async () => {
+    for (const year of [1961, 1962, 1963])
+      await staff.agent
+        .post('/foreigners/new')
+        .type('form')
+        .send({
+          _csrf: staff.csrf,
+          ...person,
+          surname: 'Bondar',
+          givenNames: 'Ivan',
+          birthDate: String(year),
+          confirmedNotDuplicate: 'yes',
+        })
+    const search = async (fields: Record<string, string>) => {
+      const res = await staff.agent
+        .post('/foreigners/search')
+        .type('form')
+        .send({ _csrf: staff.csrf, ...fields })
+      return res.status === 303 ? staff.agent.get(res.headers.location!) : res
+    }
+    const all = await search({ name: 'Bondar Ivan' })
+    expect(all.text.match(/>Bondar</g)).toHaveLength(1)
+    expect(all.text).toContain('i 2 innych o tym samym zapisie')
+    const narrowed = await search({ name: 'Bondar Ivan', birthYear: '1962' })
+    expect(narrowed.text).toContain('1962')
+    expect(narrowed.text).not.toContain('innych o tym samym zapisie')
+    const refused = await search({ name: 'Bondar Ivan', birthYear: '62' })
+    expect(refused.status).toBe(422)
+    expect(refused.text).toContain('Wpisz rok urodzenia czterema cyframi')
+    expect(refused.text).toContain('value="Bondar Ivan"')
+  })
+
   it('marks the protection case as ended', async () => {
     const id = Number((await ctx.db('foreigners').where({ surname: 'Shevchenko' }).first('id')).id)
     const res = await staff.agent
