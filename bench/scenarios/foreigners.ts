@@ -18,8 +18,9 @@ export const nameSearchSql = `
   ),
   m AS MATERIALIZED (
     SELECT DISTINCT w.i, d.part, d.word
-      FROM w, LATERAL name_skeleton_variants(w.word) AS v(v)
-      JOIN foreigner_name_words d ON d.variant = v.v
+      FROM w CROSS JOIN LATERAL (
+        SELECT d.part, d.word FROM foreigner_name_words d
+         WHERE d.variant = ANY(ARRAY(SELECT name_skeleton_variants(w.word)))) AS d
   ),
   p AS MATERIALIZED (
     SELECT ARRAY(SELECT DISTINCT s.word || ' ' || g.word FROM m s JOIN m g
