@@ -1,4 +1,4 @@
-import { barcodePng, createPdf, pageSizes, pdfToBuffer } from '../../shared/pdf/index.js'
+import { barcodePng, createPdf, pageSizes, pdfToBuffer, pdfRenderer } from '../../shared/pdf/index.js'
 import { formatDate } from '../../shared/forms/index.js'
 
 interface LabelFolder {
@@ -33,7 +33,7 @@ export const placeText = (f: {
     .join(', ')
 
 /** One label per folder (62 × 29 mm roll): sign, years, category, place and the Code 128 barcode. */
-export async function labelsPdf(folders: LabelFolder[]): Promise<Buffer> {
+async function renderLabelsPdf(folders: LabelFolder[]): Promise<Buffer> {
   const doc = createPdf({ size: pageSizes.label, margin: 6, title: 'Etykiety teczek' })
   let first = true
   for (const f of folders) {
@@ -65,7 +65,7 @@ export interface LoanCard {
 }
 
 /** Karta udostępnienia: what was lent, to whom, when, until when, signatures on return. */
-export async function loanCardPdf(card: LoanCard): Promise<Buffer> {
+async function renderLoanCardPdf(card: LoanCard): Promise<Buffer> {
   const doc = createPdf({ title: `Karta udostępnienia ${card.number}` })
   doc.font('bold').fontSize(16).text('Karta udostępnienia akt', { align: 'center' })
   doc.font('regular').fontSize(11).text(`nr ${card.number}`, { align: 'center' }).moveDown()
@@ -171,7 +171,7 @@ async function folderTablePdf(
 }
 
 /** Spis dokumentacji niearchiwalnej (list of non-archival records) for the State Archive's consent. */
-export async function disposalListPdf(list: { number: string; rows: FolderRow[] }): Promise<Buffer> {
+async function renderDisposalListPdf(list: { number: string; rows: FolderRow[] }): Promise<Buffer> {
   const doc = await folderTablePdf(
     'Spis dokumentacji niearchiwalnej przeznaczonej do brakowania',
     `nr ${list.number}`,
@@ -182,7 +182,7 @@ export async function disposalListPdf(list: { number: string; rows: FolderRow[] 
 }
 
 /** Spis zdawczo-odbiorczy: printed by the unit to go with the folders, signed on handover. */
-export async function transferListPdf(list: {
+async function renderTransferListPdf(list: {
   title: string
   unit: string
   rows: FolderRow[]
@@ -200,3 +200,9 @@ export async function transferListPdf(list: {
   doc.text('……………………………', 330, y).text('przyjął (archiwum zakładowe)', 330, y + 12)
   return pdfToBuffer(doc)
 }
+
+// One render per free PDF slot (shared/pdf): bounded memory and CPU under a burst of prints.
+export const labelsPdf = pdfRenderer(renderLabelsPdf)
+export const loanCardPdf = pdfRenderer(renderLoanCardPdf)
+export const disposalListPdf = pdfRenderer(renderDisposalListPdf)
+export const transferListPdf = pdfRenderer(renderTransferListPdf)

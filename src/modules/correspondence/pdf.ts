@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next'
-import { barcodePng, createPdf, pageSizes, pdfToBuffer } from '../../shared/pdf/index.js'
+import { barcodePng, createPdf, pageSizes, pdfToBuffer, pdfRenderer } from '../../shared/pdf/index.js'
 import { formatRegisterNumber } from '../../shared/db/counters.js'
 import { formatDate, formatDateTime } from '../../shared/forms/index.js'
 import type { IncomingRow } from './repository.js'
@@ -9,11 +9,7 @@ import type { IncomingRow } from './repository.js'
  * Code 128 barcode of the register number (a keyboard-wedge scanner types it back into the search box).
  * `label` fits a 62 × 29 mm roll; `a4` puts the same stamp in the top right corner of an A4 sheet.
  */
-export async function receiptLabelPdf(
-  item: IncomingRow,
-  t: TFunction,
-  size: 'label' | 'a4',
-): Promise<Buffer> {
+async function renderReceiptLabelPdf(item: IncomingRow, t: TFunction, size: 'label' | 'a4'): Promise<Buffer> {
   const number = formatRegisterNumber(item.year, item.number)
   const barcode = await barcodePng(number, { height: 8, scale: 2 })
   if (size === 'label') {
@@ -41,7 +37,7 @@ export async function receiptLabelPdf(
 }
 
 /** Potwierdzenie wpływu: given to a person who delivers a letter in person at the hall. */
-export async function receiptConfirmationPdf(
+async function renderReceiptConfirmationPdf(
   item: IncomingRow,
   attachmentsCount: number,
   t: TFunction,
@@ -99,7 +95,7 @@ export function dispatchKind(r: DispatchRow, t: TFunction): string {
 }
 
 /** The postal dispatch book of a day, one line per registered item in the post office's order. */
-export async function dispatchBookPdf(day: string, rows: DispatchRow[], t: TFunction): Promise<Buffer> {
+async function renderDispatchBookPdf(day: string, rows: DispatchRow[], t: TFunction): Promise<Buffer> {
   const doc = createPdf({ size: 'A4', margin: 36, title: t('registry.dispatch.title') })
   doc
     .font('bold')
@@ -158,3 +154,8 @@ export async function dispatchBookPdf(day: string, rows: DispatchRow[], t: TFunc
     .text(t('registry.dispatch.total', { count: rows.length }), 36)
   return pdfToBuffer(doc)
 }
+
+// One render per free PDF slot (shared/pdf): bounded memory and CPU under a burst of prints.
+export const receiptLabelPdf = pdfRenderer(renderReceiptLabelPdf)
+export const receiptConfirmationPdf = pdfRenderer(renderReceiptConfirmationPdf)
+export const dispatchBookPdf = pdfRenderer(renderDispatchBookPdf)

@@ -1,5 +1,12 @@
 import type { TFunction } from 'i18next'
-import { barcodePng, createPdf, pageSizes, pdfToBuffer, type Pdf } from '../../shared/pdf/index.js'
+import {
+  barcodePng,
+  createPdf,
+  pageSizes,
+  pdfToBuffer,
+  type Pdf,
+  pdfRenderer,
+} from '../../shared/pdf/index.js'
 import { formatDate, formatDateTime } from '../../shared/forms/index.js'
 import { depositBarcode, depositNumber, placeBarcode } from './numbers.js'
 import type { DepositRow, PlaceRow } from './repository.js'
@@ -68,7 +75,7 @@ async function receiptPage(doc: Pdf, data: ReceiptData, pl: TFunction, en: TFunc
 }
 
 /** The receipt (pokwitowanie): the foreigner's copy and the copy for the file, in Polish and English. */
-export async function receiptPdf(data: ReceiptData, pl: TFunction, en: TFunction): Promise<Buffer> {
+async function renderReceiptPdf(data: ReceiptData, pl: TFunction, en: TFunction): Promise<Buffer> {
   const doc = createPdf({ title: `${pl('deposits.receipt.title')} ${depositNumber(data.deposit)}` })
   await receiptPage(doc, data, pl, en, 'deposits.receipt.ownerCopy')
   doc.addPage()
@@ -86,7 +93,7 @@ async function label(doc: Pdf, code: string, lines: string[]) {
 }
 
 /** One label a page on the label printer roll: the place's barcode, code and name. */
-export async function placeLabelsPdf(places: PlaceRow[]): Promise<Buffer> {
+async function renderPlaceLabelsPdf(places: PlaceRow[]): Promise<Buffer> {
   const doc = createPdf({ size: pageSizes.label, margin: 4, title: 'BOK' })
   for (const [i, p] of places.entries()) {
     if (i > 0) doc.addPage({ size: pageSizes.label, margin: 4 })
@@ -96,7 +103,7 @@ export async function placeLabelsPdf(places: PlaceRow[]): Promise<Buffer> {
 }
 
 /** The envelope label of one deposit: its barcode and number (no names: the envelope is seen by many). */
-export async function depositLabelPdf(d: DepositRow): Promise<Buffer> {
+async function renderDepositLabelPdf(d: DepositRow): Promise<Buffer> {
   const doc = createPdf({ size: pageSizes.label, margin: 4, title: depositNumber(d) })
   await label(doc, depositBarcode(d), [
     depositNumber(d),
@@ -104,3 +111,8 @@ export async function depositLabelPdf(d: DepositRow): Promise<Buffer> {
   ])
   return pdfToBuffer(doc)
 }
+
+// One render per free PDF slot (shared/pdf): bounded memory and CPU under a burst of prints.
+export const receiptPdf = pdfRenderer(renderReceiptPdf)
+export const placeLabelsPdf = pdfRenderer(renderPlaceLabelsPdf)
+export const depositLabelPdf = pdfRenderer(renderDepositLabelPdf)

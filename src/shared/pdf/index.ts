@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import os from 'node:os'
 import { createRequire } from 'node:module'
 import PDFDocument from 'pdfkit'
 import bwipjs from 'bwip-js/node'
@@ -13,13 +14,44 @@ const systemFonts = {
   regular: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
   bold: '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf',
 }
-const fonts =
+const fontFiles =
   fs.existsSync(systemFonts.regular) && fs.existsSync(systemFonts.bold)
     ? systemFonts
     : {
         regular: require.resolve('@fontsource/dejavu-sans/files/dejavu-sans-latin-400-normal.woff'),
         bold: require.resolve('@fontsource/dejavu-sans/files/dejavu-sans-latin-700-normal.woff'),
       }
+// Read once: every document embeds from these bytes instead of reading the files again.
+const fonts = { regular: fs.readFileSync(fontFiles.regular), bold: fs.readFileSync(fontFiles.bold) }
+
+/**
+ * PDFs are CPU-bound (font subsetting, barcodes) and each one holds its fonts and pages in memory:
+ * more at once than cores only adds memory and makes every one slower. Renders beyond this wait
+ * their turn (first come, first served).
+ */
+const renderSlots = Math.max(1, Math.min(4, os.availableParallelism()))
+let rendering = 0
+const waiting: Array<() => void> = []
+
+/** Runs `render` when a PDF slot is free; every module's PDF function goes through here. */
+export async function inPdfSlot<T>(render: () => Promise<T>): Promise<T> {
+  if (rendering >= renderSlots) await new Promise<void>((resolve) => waiting.push(resolve))
+  else rendering += 1
+  try {
+    return await render()
+  } finally {
+    const next = waiting.shift()
+    if (next) next()
+    else rendering -= 1
+  }
+}
+
+/** `fn` with its renders limited by inPdfSlot. */
+export function pdfRenderer<A extends unknown[], T>(
+  fn: (...args: A) => Promise<T>,
+): (...args: A) => Promise<T> {
+  return (...args: A) => inPdfSlot(() => fn(...args))
+}
 
 export type Pdf = PDFKit.PDFDocument
 
