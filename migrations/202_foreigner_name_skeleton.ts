@@ -18,16 +18,12 @@ export async function up(knex: Knex): Promise<void> {
       s := replace(replace(replace(replace(s, 'š', 'sh'), 'č', 'ch'), 'ž', 'zh'), 'ż', 'zh');
       s := replace(replace(replace(replace(s, 'ş', 'sh'), 'ç', 'ch'), 'ğ', 'g'), 'ı', 'i');
       s := f_unaccent(s);
-      s := regexp_replace(s, '[^a-z]+', ' ', 'g');
-      SELECT coalesce(string_agg(w, ' ' ORDER BY i), '') INTO s
-        FROM unnest(string_to_array(btrim(s), ' ')) WITH ORDINALITY AS t(w, i)
-       WHERE w NOT IN ('', 'al', 'el');
+      s := regexp_replace(' ' || s || ' ', '[^a-z]+', ' ', 'g');
+      s := btrim(regexp_replace(s, ' ((al|el) )+', ' ', 'g'));
       s := regexp_replace(s, 'schtsch|shtch|chtch|szcz|shch|tsch|dsch|dzh|sch|tch|dj|sz|cz|sh|zh|ch|kh|gh|h', 'X', 'g');
-      s := regexp_replace(s, 'ts|tz|dz|c|s|z', 'S', 'g');
+      s := translate(replace(replace(replace(s, 'ts', 'S'), 'tz', 'S'), 'dz', 'S'), 'csz', 'SSS');
       s := replace(s, 'x', 'KS');
-      s := replace(s, 'f', 'F');
-      s := regexp_replace(s, 'ck|k|q|g', 'K', 'g');
-      s := regexp_replace(s, 'v|w', 'V', 'g');
+      s := translate(replace(s, 'ck', 'K'), 'fkqgvw', 'FKKKVV');
       s := regexp_replace(s, '[aeiouyj]+', 'a', 'g');
       s := regexp_replace(s, '(.)\\1+', '\\1', 'g');
       -- an Arabic article written together with the name: Alhashimee → Hashimee
