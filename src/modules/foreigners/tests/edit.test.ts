@@ -142,8 +142,21 @@ describe('correcting a foreigner', () => {
     expect(await found('Zhukovskyi')).not.toContain(renamed)
     expect(await found('Hrytsenko')).not.toContain(alone)
     // The keys themselves: the row's generated key moved; the old key points to the namesake only.
-    const keys = await db('foreigners').whereIn('id', [renamed, namesake]).select('id', 'surname_key')
-    expect(keys.find((k) => Number(k.id) === renamed)!.surname_key).toBe('nakamura')
+    const keys = await db('foreigners')
+      .whereIn('id', [renamed, namesake])
+      .select('id', 'surname_key', 'pair_key')
+    const renamedKeys = keys.find((k) => Number(k.id) === renamed)!
+    expect(renamedKeys.surname_key).toBe('nakamura')
+    // The second-generation keys (migration 202) follow too: pair key and its word dictionary.
+    const [pairSurname] = String(renamedKeys.pair_key).split(' ')
+    expect(
+      await db('foreigner_name_words').where({ variant: pairSurname, part: 's', word: pairSurname }).first(),
+    ).toBeTruthy()
+    expect(
+      await db('foreigners')
+        .where({ pair_key: keys.find((k) => Number(k.id) === namesake)!.pair_key })
+        .pluck('id'),
+    ).not.toContain(renamed)
     const oldKeyPeople = await db('foreigners').where({ surname_key: 'zhukovskyi' }).pluck('id')
     expect(oldKeyPeople.map(Number)).toEqual([namesake])
     expect(
