@@ -1,11 +1,13 @@
 import type { Knex } from 'knex'
 import * as m001 from './001_foundation.js'
 import * as m002 from './002_rate_limits.js'
+import * as m003 from './003_pending_uploads.js'
 import * as m100 from './100_correspondence.js'
 import * as m101 from './101_correspondence_indexes.js'
 import * as m200 from './200_foreigners.js'
 import * as m201 from './201_deposits.js'
 import * as m202 from './202_foreigner_name_skeleton.js'
+import * as m203 from './203_foreigners_version.js'
 import * as m300 from './300_archive.js'
 import * as m310 from './310_archive_folder_status_width.js'
 
@@ -18,11 +20,13 @@ type Migration = { up(knex: Knex): Promise<void>; down?(knex: Knex): Promise<voi
 const migrations: Array<[string, Migration]> = [
   ['001_foundation', m001],
   ['002_rate_limits', m002],
+  ['003_pending_uploads', m003],
   ['100_correspondence', m100],
   ['101_correspondence_indexes', m101],
   ['200_foreigners', m200],
   ['201_deposits', m201],
   ['202_foreigner_name_skeleton', m202],
+  ['203_foreigners_version', m203],
   ['300_archive', m300],
   ['310_archive_folder_status_width', m310],
 ]

@@ -8,6 +8,7 @@ import { writeCheckpoint } from './shared/audit/checkpoints.js'
 import { pruneExpiredSessions } from './shared/auth/session-store.js'
 import { pruneRateLimits } from './shared/http/rate-limit.js'
 import { pruneSavedSearches } from './shared/lists/saved-search.js'
+import { sweepExpiredPending } from './shared/files/pending.js'
 
 async function main() {
   let config
@@ -25,7 +26,11 @@ async function main() {
   const applied = await migrateLatest(database.knex)
   logger.info({ database: database.kind, migrations: applied.length }, 'database ready')
 
-  const { app } = await createApp({ db: database.knex, config, logger })
+  const { app, deps } = await createApp({ db: database.knex, config, logger })
+  // Files held for forms never saved (shared/files/pending.ts) go with their rows: now and every 10 min.
+  await sweepExpiredPending(database.knex, deps.files).catch((err) =>
+    logger.warn({ err }, 'sweeping pending uploads failed'),
+  )
   const server: Server = app.listen(config.PORT, config.HOST, () => {
     const address = server.address()
     const port = typeof address === 'object' && address ? address.port : config.PORT
@@ -58,6 +63,7 @@ async function main() {
         pruneExpiredSessions(database.knex),
         pruneRateLimits(database.knex),
         pruneSavedSearches(database.knex),
+        sweepExpiredPending(database.knex, deps.files),
       ]).catch((err) => logger.warn({ err }, 'pruning failed'))
     }, 10 * 60_000),
   )

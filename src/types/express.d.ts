@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next'
 import type { Actor } from '../shared/audit/audit.js'
-import type { UploadedFile } from '../shared/files/upload.js'
+import type { UploadedFile, UploadedText } from '../shared/files/upload.js'
 import type { FieldError } from '../shared/forms/index.js'
 
 declare global {
@@ -21,6 +21,7 @@ declare global {
       lang: 'pl' | 'en'
       actor: Actor
       uploaded?: UploadedFile[]
+      uploadedText?: UploadedText
       uploadErrors?: FieldError[]
     }
   }

@@ -23,7 +23,28 @@ export function parentSymbol(symbol: string): string | null {
 }
 
 /**
- * Reads `symbol;title;category` lines and checks every row: symbol of 1–4 digits (kept as text, so
+ * The separator of a CSV: the one found outside quotes on the first non-empty line, `;` first (Excel
+ * in the Polish locale and the documented format), else `,`; null when the line has neither.
+ */
+export function csvDelimiter(text: string): ';' | ',' | null {
+  const first =
+    text
+      .replace(/^\uFEFF/, '')
+      .split(/\r?\n/)
+      .find((l) => l.trim() !== '') ?? ''
+  let quoted = false
+  let semicolons = 0
+  let commas = 0
+  for (const ch of first) {
+    if (ch === '"') quoted = !quoted
+    else if (!quoted && ch === ';') semicolons += 1
+    else if (!quoted && ch === ',') commas += 1
+  }
+  return semicolons ? ';' : commas ? ',' : null
+}
+
+/**
+ * Reads `symbol;title;category` lines (or comma-separated ones, as some spreadsheets save them) and checks every row: symbol of 1–4 digits (kept as text, so
  * leading zeros stay), a title, a valid archival category, no duplicates, a parent class one digit
  * shorter (in the file or already in the plan), and a category on every lowest-level class (only
  * those take folders). Reports every bad row, not just the first.
@@ -33,10 +54,12 @@ export function parseJrwaCsv(text: string, existingSymbols: Iterable<string>): J
   let records: Array<{ record: string[]; info: { lines: number } }>
   try {
     records = parse(text, {
-      delimiter: ';',
+      delimiter: csvDelimiter(text) ?? ';',
       bom: true,
       relax_column_count: true,
       skip_empty_lines: true,
+      // Excel writes `;;` for rows that are formatted but empty.
+      skip_records_with_empty_values: true,
       trim: true,
       info: true,
     }) as unknown as Array<{ record: string[]; info: { lines: number } }>

@@ -6,7 +6,9 @@ import { flash } from '../../shared/http/flash.js'
 import { HttpError } from '../../shared/http/errors.js'
 import { recordAudit } from '../../shared/audit/audit.js'
 import { formatRegisterNumber } from '../../shared/db/counters.js'
+import { acceptTextFile } from '../../shared/files/upload.js'
 import { transferYears } from './domain.js'
+import { csvDelimiter } from './jrwa.js'
 import * as jrwa from './jrwa-repository.js'
 import * as repo from './transfers-repository.js'
 import * as transfers from './transfers-service.js'
@@ -20,6 +22,9 @@ function ownUnit(req: Request): number {
   if (!unitId) throw new HttpError(404, 'archive.unit.noUnit')
   return unitId
 }
+
+/** A JRWA is a few hundred lines: 2 MB is far more than any real one. */
+const jrwaMaxBytes = 2 * 1024 * 1024
 
 function buildTree<T extends { symbol: string; parent_symbol: string | null }>(rows: T[]) {
   type Node = T & { children: Node[] }
@@ -46,30 +51,49 @@ export function transferRoutes(router: Router, { db }: AppDeps): void {
     res.render('archive/views/jrwa-import', { report: [] })
   })
 
-  // The file is read into the text box in the browser (public/js/archive.js); without JavaScript
-  // the archivist pastes it. Either way the server gets UTF-8 text, never a stored file.
-  router.post('/archive/jrwa/import', permit('archive.write'), async (req, res) => {
-    const text = typeof req.body.csv === 'string' ? req.body.csv : ''
-    const values = { csv: text }
-    const fail = (errors: FieldError[], report: unknown[] = []) =>
-      res.status(422).render('archive/views/jrwa-import', { values, errors, report })
-    if (text.trim() === '') return fail([{ field: 'csv', href: '#csv', key: 'archive.jrwa.import.required' }])
-    const result = await transfers.importJrwa(db, req.actor, text)
-    if (!result.ok)
-      return fail(
-        [
-          {
-            field: 'csv',
-            href: '#report',
-            key: 'archive.jrwa.import.badRows',
-            params: { count: result.errors.length },
-          },
-        ],
-        result.errors,
+  // A CSV file uploaded (multipart; checked as UTF-8 text, BOM dropped, `;` or `,`) or its content
+  // pasted. The file is read, never stored; a file with bad rows is put into the text box with the
+  // report, so it can be corrected there and imported without choosing the file again.
+  router.post(
+    '/archive/jrwa/import',
+    permit('archive.write'),
+    ...acceptTextFile('csvFile', {
+      maxBytes: jrwaMaxBytes,
+      keys: { notText: 'archive.jrwa.import.notCsv', notUtf8: 'archive.jrwa.import.notUtf8' },
+      looksRight: (text) => csvDelimiter(text) !== null,
+    }),
+    async (req, res) => {
+      const pasted = typeof req.body?.csv === 'string' ? req.body.csv : ''
+      const file = req.uploadedText
+      const text = file ? file.text : pasted
+      const values = { csv: text }
+      const fail = (errors: FieldError[], report: unknown[] = []) =>
+        res.status(422).render('archive/views/jrwa-import', { values, errors, report })
+      if (req.uploadErrors?.length) return fail(req.uploadErrors)
+      if (text.trim() === '')
+        return fail([{ field: 'csv', href: '#csv', key: 'archive.jrwa.import.required' }])
+      const result = await transfers.importJrwa(
+        db,
+        req.actor,
+        text,
+        file ? { source: 'file', fileName: file.originalName, size: file.size } : { source: 'pasted' },
       )
-    flash(req, 'success', 'archive.jrwa.import.done', { added: result.added, updated: result.updated })
-    res.redirect(303, '/archive/jrwa')
-  })
+      if (!result.ok)
+        return fail(
+          [
+            {
+              field: 'csv',
+              href: '#report',
+              key: 'archive.jrwa.import.badRows',
+              params: { count: result.errors.length },
+            },
+          ],
+          result.errors,
+        )
+      flash(req, 'success', 'archive.jrwa.import.done', { added: result.added, updated: result.updated })
+      res.redirect(303, '/archive/jrwa')
+    },
+  )
 
   // --- Unit side: its folders and transfer lists -------------------------------------------------
   const unitPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {

@@ -17,6 +17,7 @@ export async function importJrwa(
   db: Knex,
   actor: Actor,
   text: string,
+  source: Record<string, unknown> = {},
 ): Promise<{ ok: true; added: number; updated: number } | { ok: false; errors: JrwaRowError[] }> {
   return db.transaction(async (trx) => {
     const parsed = parseJrwaCsv(text, await jrwa.allSymbols(trx))
@@ -25,7 +26,7 @@ export async function importJrwa(
     await recordAudit(trx, actor, {
       action: 'archive.jrwaImported',
       entityType: 'archive_jrwa',
-      details: { rows: parsed.rows.length, ...counts },
+      details: { rows: parsed.rows.length, ...counts, ...source },
     })
     return { ok: true as const, ...counts }
   })

@@ -7,6 +7,15 @@ import { HttpError } from '../../shared/http/errors.js'
 import { loadSearch, saveSearch } from '../../shared/lists/saved-search.js'
 import { acceptFiles, contentDisposition } from '../../shared/files/upload.js'
 import { withStoredFiles } from '../../shared/files/store.js'
+import {
+  claimPending,
+  discardPending,
+  findPending,
+  holdPending,
+  pendingRefused,
+  pendingTokens,
+  PendingGoneError,
+} from '../../shared/files/pending.js'
 import { fixedT } from '../../shared/i18n/index.js'
 import { countryOptions, idParam } from '../foreigners/routes.js'
 import { formatPartialDate } from '../foreigners/identifiers.js'
@@ -29,6 +38,9 @@ import {
 } from './schemas.js'
 
 const helpers = { depositNumber, depositBarcode, placeBarcode, formatPartialDate }
+
+/** Pending uploads of the take-in form's scan field. */
+const scanPurpose = 'deposits.scan'
 
 export function depositsRoutes({ db, files, i18n }: AppDeps): Router {
   const router = Router()
@@ -106,6 +118,7 @@ export function depositsRoutes({ db, files, i18n }: AppDeps): Router {
       })),
       candidates: [],
       mrzRead: false,
+      pending: [],
       ...locals,
     })
   }
@@ -114,16 +127,59 @@ export function depositsRoutes({ db, files, i18n }: AppDeps): Router {
     await renderNew(req, res, 200, {})
   })
 
+  /**
+   * The scan survives a post that does not save (MRZ read, validation error, holder to choose): a new
+   * file is held as a pending upload and the form carries its token. A newly chosen file replaces the
+   * held one; "remove" drops it. On save the held file is claimed in the deposit's transaction.
+   */
   router.post(
     '/deposits/new',
     permit('deposits.write'),
     ...acceptFiles('scan', { maxBytes: 10 * 1024 * 1024, maxFiles: 2 }),
     async (req, res) => {
       const body = (req.body ?? {}) as Record<string, unknown>
+      const owner = { userId: req.user!.id, sessionId: req.sessionID }
+      const uploads = req.uploaded ?? []
+      const uploadErrors = req.uploadErrors ?? []
+      const tokens = pendingTokens(body.scanPending)
+      const held = await findPending(db, owner, scanPurpose, tokens)
+      const scanErrors = [...uploadErrors, ...(held.refused.length ? [pendingRefused('scan')] : [])]
+      let pending = held.files
+      const values: Record<string, unknown> = { ...body }
+      delete values._csrf
+      delete values.scanPending
+
+      /** Re-renders the form: new files are held (replacing the earlier ones) so they need not be chosen again. */
+      const again = async (status: number, locals: Record<string, unknown>) => {
+        if (uploads.length) {
+          await discardPending(
+            db,
+            files,
+            owner,
+            scanPurpose,
+            pending.map((p) => p.token),
+          )
+          pending = await holdPending(db, files, owner, scanPurpose, uploads)
+        }
+        const errors = [...((locals.errors as FieldError[] | undefined) ?? []), ...scanErrors]
+        return renderNew(req, res, errors.length && status === 200 ? 422 : status, {
+          values,
+          ...locals,
+          errors,
+          pending,
+        })
+      }
+
+      if (typeof body.removeScan === 'string') {
+        const removed = body.removeScan
+        delete values.removeScan
+        await discardPending(db, files, owner, scanPurpose, [removed])
+        pending = pending.filter((p) => p.token !== removed)
+        return again(200, {})
+      }
+
       if (body.action === 'readMrz') {
         const mrz = parseMrz(String(body.mrz ?? ''))
-        const values: Record<string, unknown> = { ...body }
-        delete values._csrf
         if (mrz.fields) {
           const f = mrz.fields
           Object.assign(values, {
@@ -139,42 +195,56 @@ export function depositsRoutes({ db, files, i18n }: AppDeps): Router {
           })
         }
         if (!mrz.ok)
-          return renderNew(req, res, 422, {
-            values,
+          return again(422, {
             errors: mrz.problems.map((p) => ({ field: 'mrz', href: '#mrz', key: p.key, params: p.params })),
           })
         const parsed = parseForm(depositForm.partial(), values)
         const candidates = parsed.ok ? await service.holderCandidates(db, req.actor, parsed.data) : []
-        return renderNew(req, res, 200, { values, mrzRead: true, candidates })
+        return again(200, { mrzRead: true, candidates })
       }
 
       const form = parseForm(depositForm, body)
-      const uploadErrors = req.uploadErrors ?? []
-      if (!form.ok || uploadErrors.length)
-        return renderNew(req, res, 422, { values: form.values, errors: [...form.errors, ...uploadErrors] })
+      if (!form.ok || scanErrors.length) return again(422, { errors: form.errors })
       const dbErrors = await service.validateDeposit(db, form.data)
-      if (dbErrors.length) return renderNew(req, res, 422, { values: form.values, errors: dbErrors })
+      if (dbErrors.length) return again(422, { errors: dbErrors })
       if (!form.data.holder) {
         const candidates = await service.holderCandidates(db, req.actor, form.data)
         if (candidates.length)
-          return renderNew(req, res, 422, {
-            values: form.values,
+          return again(422, {
             candidates,
             errors: [{ field: 'holder', href: '#holder', key: 'deposits.holder.choose' }],
           })
       }
-      const uploads = req.uploaded ?? []
-      const created = await withStoredFiles(
-        files,
-        uploads.map((u) => u.content),
-        (stored) =>
-          service.takeIn(
-            db,
-            req.actor,
-            form.data,
-            stored.map((file, i) => ({ file, upload: uploads[i]! })),
-          ),
-      )
+      // A file chosen now replaces the held one; otherwise the held one is claimed with the save.
+      const claimTokens = uploads.length ? [] : pending.map((p) => p.token)
+      let created: Awaited<ReturnType<typeof service.takeIn>>
+      try {
+        created = await withStoredFiles(
+          files,
+          uploads.map((u) => u.content),
+          (stored) =>
+            service.takeIn(
+              db,
+              req.actor,
+              form.data,
+              stored.map((file, i) => ({ file, upload: uploads[i]! })),
+              new Date(),
+              (trx) => claimPending(trx, owner, scanPurpose, claimTokens),
+            ),
+        )
+      } catch (err) {
+        if (!(err instanceof PendingGoneError)) throw err
+        pending = (await findPending(db, owner, scanPurpose, claimTokens)).files
+        return renderNew(req, res, 422, { values, pending, errors: [pendingRefused('scan')] })
+      }
+      if (uploads.length)
+        await discardPending(
+          db,
+          files,
+          owner,
+          scanPurpose,
+          pending.map((p) => p.token),
+        )
       flash(req, 'success', 'deposits.takenIn', { number: depositNumber(created) })
       res.redirect(303, `/deposits/${created.id}`)
     },

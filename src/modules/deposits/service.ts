@@ -106,19 +106,28 @@ export function holderCandidates(
   })
 }
 
+/** A scan already in the file store, with what the upload said about it. */
+export interface StoredScan {
+  file: StoredFile
+  upload: Pick<UploadedFile, 'mime' | 'originalName'>
+}
+
 /**
  * Takes a document into deposit: the holder (an existing foreigner, or a new one from the document's
  * data), the next deposit number of the year, the first movement, the scans, and the audit entry, all
- * in one transaction.
+ * in one transaction. `claim` takes over scans held as pending uploads in that same transaction (their
+ * pending rows go as the deposit's file rows come; if it throws, nothing is saved).
  */
 export async function takeIn(
   db: Knex,
   actor: Actor,
   input: DepositInput,
-  stored: Array<{ file: StoredFile; upload: UploadedFile }>,
+  fresh: StoredScan[],
   now = new Date(),
+  claim?: (trx: Knex.Transaction) => Promise<StoredScan[]>,
 ): Promise<{ id: number; year: number; number: number }> {
   return db.transaction(async (trx) => {
+    const stored = [...(claim ? await claim(trx) : []), ...fresh]
     let holderId: number
     if (input.holder && input.holder !== 'new') holderId = Number(input.holder)
     else

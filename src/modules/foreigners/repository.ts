@@ -18,6 +18,8 @@ export interface ForeignerRow {
   case_status: 'open' | 'ended'
   case_ended_on: string | null
   created_at: Date
+  /** Bumped by a trigger on every update (optimistic concurrency of the edit form). */
+  version: number
   /** Citizenship codes, comma-separated, e.g. `UKR,RUS`. */
   citizenships: string
 }
@@ -38,6 +40,7 @@ const columns = [
   'f.case_status',
   'f.case_ended_on',
   'f.created_at',
+  'f.version',
 ]
 
 function withCitizenships(db: Db) {
@@ -311,6 +314,68 @@ export async function insertForeigner(db: Db, f: NewForeigner): Promise<number> 
   if (codes.length)
     await db('foreigner_citizenships').insert(codes.map((c) => ({ foreigner_id: id, country_code: c })))
   return id
+}
+
+/** The editable details of a foreigner (the edit form). */
+export interface ForeignerDetails extends Omit<NewForeigner, 'createdBy'> {
+  caseStatus: 'open' | 'ended'
+}
+
+/** Locks the record for the rest of the transaction and returns it (undefined when there is none). */
+export async function lockForeigner(trx: Knex.Transaction, id: number): Promise<ForeignerRow | undefined> {
+  const locked = await trx('foreigners').where({ id }).forUpdate().first('id')
+  return locked ? findForeigner(trx, id) : undefined
+}
+
+/** Writes the details and replaces the citizenships (the trigger bumps `version`). */
+export async function updateForeigner(
+  db: Db,
+  id: number,
+  f: ForeignerDetails,
+  caseStatusChanged: boolean,
+): Promise<void> {
+  await db('foreigners')
+    .where({ id })
+    .update({
+      surname: f.surname,
+      given_names: f.givenNames,
+      surname_original: f.surnameOriginal ?? null,
+      given_names_original: f.givenNamesOriginal ?? null,
+      sex: f.sex ?? null,
+      birth_year: f.birthYear ?? null,
+      birth_month: f.birthMonth ?? null,
+      birth_day: f.birthDay ?? null,
+      birth_place: f.birthPlace ?? null,
+      case_number: f.caseNumber ?? null,
+      pesel: f.pesel ?? null,
+      case_status: f.caseStatus,
+      ...(caseStatusChanged
+        ? { case_ended_on: f.caseStatus === 'ended' ? db.raw('CURRENT_DATE') : null }
+        : {}),
+      updated_at: db.fn.now(),
+    })
+  await db('foreigner_citizenships').where({ foreigner_id: id }).del()
+  const codes = [...new Set(f.citizenships)]
+  if (codes.length)
+    await db('foreigner_citizenships').insert(codes.map((c) => ({ foreigner_id: id, country_code: c })))
+}
+
+export interface HistoryEntry {
+  id: number
+  at: Date
+  actor_name: string | null
+  action: string
+  details: { before?: Record<string, unknown>; after?: Record<string, unknown> } | string
+}
+
+/** Changes to the record, newest first, from the audit log (created, edited, case status). */
+export async function foreignerHistory(db: Db, id: number, limit = 50): Promise<HistoryEntry[]> {
+  return db('audit_log')
+    .where({ entity_type: 'foreigner', entity_id: String(id) })
+    .whereIn('action', ['foreigners.created', 'foreigners.updated', 'foreigners.caseStatusChanged'])
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .select('id', 'at', 'actor_name', 'action', 'details')
 }
 
 export async function updateCaseStatus(db: Db, id: number, status: 'open' | 'ended'): Promise<void> {

@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express'
+import { Router, type Request, type Response } from 'express'
 import type { AppDeps } from '../types.js'
 import { permit } from '../../shared/auth/guard.js'
 import { parseForm } from '../../shared/forms/index.js'
@@ -8,7 +8,7 @@ import { loadSearch, saveSearch } from '../../shared/lists/saved-search.js'
 import type { Db } from '../../shared/db/index.js'
 import * as service from './service.js'
 import * as repo from './repository.js'
-import { caseStatusForm, foreignerForm, nameSearchForm } from './schemas.js'
+import { caseStatusForm, foreignerEditForm, foreignerForm, nameSearchForm } from './schemas.js'
 import { formatPartialDate } from './identifiers.js'
 
 export const idParam = (req: Request, name = 'id') => {
@@ -87,9 +87,74 @@ export function foreignersRoutes({ db }: AppDeps): Router {
   })
 
   router.get('/foreigners/:id', permit('foreigners.read'), async (req, res) => {
-    const foreigner = await service.viewForeigner(db, req.actor, idParam(req))
+    const id = idParam(req)
+    const foreigner = await service.viewForeigner(db, req.actor, id)
     if (!foreigner) throw new HttpError(404)
-    res.render('foreigners/views/show', { ...helpers, foreigner })
+    res.render('foreigners/views/show', { ...helpers, foreigner, history: await service.history(db, id) })
+  })
+
+  // --- Correcting a record -----------------------------------------------------------------------
+  const renderEdit = async (
+    req: Request,
+    res: Response,
+    status: number,
+    foreigner: repo.ForeignerRow,
+    locals: Record<string, unknown>,
+  ) => {
+    const { locals: all } = await renderForm(req, status, {
+      foreigner,
+      conflict: null,
+      caseStatusOptions: (['open', 'ended'] as const).map((v) => ({
+        value: v,
+        text: req.t(`foreigners.caseStatus.${v}`),
+      })),
+      ...locals,
+    })
+    res.status(status).render('foreigners/views/edit', all)
+  }
+
+  router.get('/foreigners/:id/edit', permit('foreigners.write'), async (req, res) => {
+    const foreigner = await service.viewForEdit(db, req.actor, idParam(req))
+    if (!foreigner) throw new HttpError(404)
+    await renderEdit(req, res, 200, foreigner, { values: service.formValuesOf(foreigner) })
+  })
+
+  router.post('/foreigners/:id/edit', permit('foreigners.write'), async (req, res) => {
+    const id = idParam(req)
+    const current = await repo.findForeigner(db, id)
+    if (!current) throw new HttpError(404)
+    const form = parseForm(foreignerEditForm, req.body)
+    // The version travels in a hidden field: a form without one is refused like a stale one.
+    const showConflict = async (now: repo.ForeignerRow) => {
+      await service.viewForEdit(db, req.actor, id)
+      const mine = form.values
+      const values = service.formValuesOf(now)
+      const differing = Object.keys(values).filter(
+        (k) => k !== 'version' && String(mine[k] ?? '').trim() !== String(values[k] ?? ''),
+      )
+      await renderEdit(req, res, 409, now, {
+        values,
+        conflict: { yours: differing.map((field) => ({ field, value: String(mine[field] ?? '') })) },
+      })
+    }
+    if (!form.ok) {
+      if (form.errors.some((e) => e.field === 'version')) return showConflict(current)
+      return renderEdit(req, res, 422, current, form)
+    }
+    if (form.data.version !== current.version) return showConflict(current)
+    if (form.data.confirmedNotDuplicate !== 'yes' && service.identityChanged(current, form.data)) {
+      const duplicates = await service.checkDuplicates(db, req.actor, service.criteriaOf(form.data), {
+        excludeId: id,
+      })
+      if (duplicates.length) return renderEdit(req, res, 200, current, { values: form.values, duplicates })
+    }
+    const result = await service.updateForeigner(db, req.actor, id, form.data)
+    if (result.status === 'notFound') throw new HttpError(404)
+    if (result.status === 'conflict') return showConflict(result.current)
+    if (result.status === 'invalid')
+      return renderEdit(req, res, 422, current, { values: form.values, errors: result.errors })
+    flash(req, 'success', result.changed.length ? 'foreigners.edit.saved' : 'foreigners.edit.unchanged')
+    res.redirect(303, `/foreigners/${id}`)
   })
 
   router.post('/foreigners/:id/case-status', permit('foreigners.write'), async (req, res) => {

@@ -72,6 +72,16 @@ export const foreignerForm = z.object({
 })
 export type ForeignerInput = z.infer<typeof foreignerForm>
 
+/** The edit form: the create form's fields, the case status, and the version the form was shown. */
+export const foreignerEditForm = foreignerForm.extend({
+  caseStatus: z.enum(['open', 'ended'], 'foreigners.caseStatus.required'),
+  version: z.coerce
+    .number('foreigners.edit.stale')
+    .int('foreigners.edit.stale')
+    .positive('foreigners.edit.stale'),
+})
+export type ForeignerEditInput = z.infer<typeof foreignerEditForm>
+
 export const caseStatusForm = z.object({
   caseStatus: z.enum(['open', 'ended'], 'foreigners.caseStatus.required'),
 })

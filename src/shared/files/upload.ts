@@ -113,6 +113,90 @@ export function acceptFiles(
   return [Object.assign(parse, { uploadField: field }), verifyCsrfAfterUpload, sniff]
 }
 
+export interface UploadedText {
+  /** The content decoded as UTF-8, without a byte order mark. */
+  text: string
+  /** The user's file name, kept as data only (never used as a path). */
+  originalName: string
+  size: number
+}
+
+/**
+ * Multipart parsing for one text file (a CSV), with the limits, CSRF check and name checks of
+ * `acceptFiles`. Text has no magic bytes, so the content is checked the other way round: not a format
+ * `file-type` recognises (a workbook, a PDF, an image), UTF-8 (a byte order mark is dropped), no NUL or
+ * other control characters but tab, CR and LF, and `looksRight` (e.g. a separator on the first line).
+ * Problems become form errors (`req.uploadErrors`, with the caller's keys); the text is in
+ * `req.uploadedText`. Nothing is stored.
+ */
+export function acceptTextFile(
+  field: string,
+  opts: {
+    maxBytes: number
+    keys: { notText: string; notUtf8: string }
+    looksRight?: (text: string) => boolean
+  },
+): RequestHandler[] {
+  const parser = multer({
+    storage: multer.memoryStorage(),
+    preservePath: true,
+    limits: { fileSize: opts.maxBytes, files: 1, fields: 20, fieldSize: opts.maxBytes },
+  }).single(field)
+  const error = (key: string, params?: Record<string, string | number>): FieldError => ({
+    field,
+    href: `#${field}`,
+    key,
+    ...(params ? { params } : {}),
+  })
+
+  const parse: RequestHandler = (req, res, next) => {
+    parser(req, res, (err: unknown) => {
+      req.uploadErrors = []
+      if (err instanceof multer.MulterError) {
+        req.body ??= {}
+        const key =
+          err.code === 'LIMIT_FILE_SIZE'
+            ? 'files.tooLarge'
+            : err.code === 'LIMIT_FILE_COUNT' || err.code === 'LIMIT_UNEXPECTED_FILE'
+              ? 'files.tooMany'
+              : 'files.invalid'
+        req.uploadErrors.push(error(key, { max: Math.max(1, Math.round(opts.maxBytes / 1048576)) }))
+        return next()
+      }
+      next(err)
+    })
+  }
+
+  const checkText = async (req: Request, _res: Response, next: NextFunction) => {
+    try {
+      const f = req.file
+      if (!f || req.uploadErrors?.length) return next()
+      const name = Buffer.from(f.originalname, 'latin1').toString('utf8')
+      const refuse = (key: string) => {
+        req.uploadErrors = [error(key)]
+        next()
+      }
+      if (f.size === 0) return refuse('files.empty')
+      if (suspiciousFileName(name)) return refuse('files.badName')
+      if (await fileTypeFromBuffer(f.buffer)) return refuse(opts.keys.notText)
+      let text: string
+      try {
+        text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(f.buffer)
+      } catch {
+        return refuse(opts.keys.notUtf8)
+      }
+      // eslint-disable-next-line no-control-regex -- control characters are what this looks for
+      if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(text)) return refuse(opts.keys.notText)
+      if (opts.looksRight && !opts.looksRight(text)) return refuse(opts.keys.notText)
+      req.uploadedText = { text, originalName: cleanFileName(name), size: f.size }
+      next()
+    } catch (err) {
+      next(err)
+    }
+  }
+  return [Object.assign(parse, { uploadField: field }), verifyCsrfAfterUpload, checkText]
+}
+
 /** RFC 6266 Content-Disposition with an ASCII fallback and the UTF-8 name. */
 export function contentDisposition(kind: 'inline' | 'attachment', name: string): string {
   const clean = cleanFileName(name)

@@ -54,4 +54,6 @@ export const numberedTables: NumberedTable[] = [
 export const fileTables: FileTable[] = [
   { table: 'incoming_attachments', fileIdColumn: 'file_id', sha256Column: 'sha256' },
   { table: 'deposit_files', fileIdColumn: 'file_id', sha256Column: 'sha256' },
+  // Files held for a form not yet saved (shared/files/pending.ts); expired ones are swept with their rows.
+  { table: 'pending_uploads', fileIdColumn: 'file_id', sha256Column: 'sha256' },
 ]

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { compareShelf, folderBarcode, parseBarcodes, retentionOf, transferStatus } from '../domain.js'
-import { parseJrwaCsv } from '../jrwa.js'
+import { csvDelimiter, parseJrwaCsv } from '../jrwa.js'
 
 describe('retention rule', () => {
   it('worked example from DOMAIN.md: B5 closed on 20.03.2024 is eligible from 01.01.2030', () => {
@@ -107,5 +107,26 @@ describe('JRWA CSV', () => {
       [6, 'parentMissing'],
       [7, 'columns'],
     ])
+  })
+})
+
+describe('CSV separator', () => {
+  it('takes `;` (Excel, Polish locale) before `,`, ignoring separators inside quotes', () => {
+    expect(csvDelimiter('symbol;hasło;kategoria\n0;A, B;')).toBe(';')
+    expect(csvDelimiter('\uFEFF\r\n0;"Zarządzanie, organizacja";\r\n')).toBe(';')
+    expect(csvDelimiter('symbol,hasło,kategoria')).toBe(',')
+    expect(csvDelimiter('0,"Przepisy; regulaminy",A')).toBe(',')
+    expect(csvDelimiter('<html></html>')).toBeNull()
+  })
+
+  it('parses a comma-separated plan like a semicolon one', () => {
+    const parsed = parseJrwaCsv('0,Zarządzanie,\n01,"Organizacja, struktura",A', [])
+    expect(parsed).toEqual({
+      ok: true,
+      rows: [
+        { symbol: '0', title: 'Zarządzanie', category: null },
+        { symbol: '01', title: 'Organizacja, struktura', category: 'A' },
+      ],
+    })
   })
 })

@@ -1,3 +1,6 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { createUnit } from '../../../../tests/helpers/app.js'
@@ -52,10 +55,15 @@ describe("the archivist's day in the browser", () => {
 
     await withPage(archivistContext, 'archive-jrwa-import', async (page) => {
       await visit(page, `${bok.baseUrl}/archive/jrwa/import`)
-      await page.getByLabel('albo wklej zawartość pliku').fill(jrwa + '\n99;Bez rodzica;B5')
+      // The file as Excel saves it (BOM, CRLF), with one bad row: the report lists it and the content
+      // lands in the text box, to be corrected there.
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bok-jrwa-')), 'JRWA.csv')
+      fs.writeFileSync(file, '\uFEFF' + (jrwa + '\n99;Bez rodzica;B5').replace(/\n/g, '\r\n'))
+      await page.getByLabel('Plik CSV').setInputFiles(file)
       await submitAndLoad(page, 'Importuj')
       expect(await page.locator('.error-summary').textContent()).toContain('nic nie zaimportowano')
       expect(await page.locator('#report').textContent()).toContain('Brak klasy nadrzędnej')
+      expect(await page.getByLabel('albo wklej zawartość pliku').inputValue()).toContain('99;Bez rodzica;B5')
       await page.getByLabel('albo wklej zawartość pliku').fill(jrwa)
       await submitAndLoad(page, 'Importuj')
       expect(new URL(page.url()).pathname).toBe('/archive/jrwa')

@@ -71,6 +71,119 @@ describe('JRWA import page', () => {
   })
 })
 
+describe('JRWA import from an uploaded CSV file', () => {
+  const upload = (content: Buffer | string, name = 'jrwa.csv', extra: Record<string, string> = {}) => {
+    const req = archivist.agent.post('/archive/jrwa/import').field('_csrf', archivist.csrf)
+    for (const [k, v] of Object.entries(extra)) req.field(k, v)
+    return req.attach('csvFile', Buffer.from(content), { filename: name, contentType: 'text/csv' })
+  }
+  const title = async (symbol: string) =>
+    (await ctx.db('archive_jrwa_classes').where({ symbol }).first('title'))?.title
+
+  it('the page offers a file field in a multipart form (works without JavaScript)', async () => {
+    const page = await archivist.agent.get('/archive/jrwa/import')
+    expect(page.text).toContain('enctype="multipart/form-data"')
+    expect(page.text).toMatch(/<input[^>]*id="csvFile" name="csvFile" type="file"/)
+    expect(page.text).not.toContain('archive.js')
+  })
+
+  it('imports a UTF-8 file with a BOM through the same validation and audit as pasted text', async () => {
+    const csv = smallJrwa.replace('Korespondencja bieżąca', 'Korespondencja bieżąca (z pliku)')
+    const res = await upload(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(csv)]), 'wykaz.csv')
+    expect(res.status).toBe(303)
+    expect(await title('011')).toBe('Korespondencja bieżąca (z pliku)')
+    // The BOM is not part of the first symbol.
+    expect(await title('0')).toBe('Zarządzanie')
+    const audit = await ctx
+      .db('audit_log')
+      .where({ action: 'archive.jrwaImported' })
+      .orderBy('id', 'desc')
+      .first()
+    expect(JSON.stringify(audit.details)).toContain('wykaz.csv')
+  })
+
+  it('reads the Excel (Polish locale) variant: BOM, semicolons, CRLF, quoted titles, empty `;;` rows', async () => {
+    const excel =
+      '\uFEFFSymbol;Hasło klasyfikacyjne;Kategoria archiwalna\r\n' +
+      '0;Zarządzanie;\r\n' +
+      '01;Organizacja;\r\n' +
+      '010;"Przepisy wewnętrzne; regulaminy";A\r\n' +
+      '011;"Korespondencja ""bieżąca""";B5\r\n' +
+      '1;Kadry;\r\n10;Akta osobowe;B50\r\n11;Szkolenia pracowników;BE10\r\n12;Zapiski robocze;Bc\r\n' +
+      ';;\r\n;;\r\n'
+    const res = await upload(excel, 'JRWA.csv')
+    expect(res.status).toBe(303)
+    expect(await title('010')).toBe('Przepisy wewnętrzne; regulaminy')
+    expect(await title('011')).toBe('Korespondencja "bieżąca"')
+  })
+
+  it('reads a comma-separated file too', async () => {
+    const res = await upload(
+      ['symbol,hasło,kategoria', '0,Zarządzanie,', '01,Organizacja,', '010,"Przepisy, regulaminy",A'].join(
+        '\n',
+      ),
+    )
+    expect(res.status).toBe(303)
+    expect(await title('010')).toBe('Przepisy, regulaminy')
+  })
+
+  it('a file with bad rows imports nothing, lists them, and puts the content in the text box to correct', async () => {
+    const before = await title('011')
+    const res = await upload(
+      smallJrwa.replace('011;Korespondencja bieżąca;B5', '011;Nowa nazwa;B5') + '\n77;Bez rodzica;B5',
+    )
+    expect(res.status).toBe(422)
+    expect(res.text).toContain('Brak klasy nadrzędnej')
+    expect(res.text).toContain('77;Bez rodzica;B5</textarea>')
+    expect(await title('011')).toBe(before)
+  })
+
+  it('refuses what is not a UTF-8 CSV text, with the message next to the file field, importing nothing', async () => {
+    const audit = async () => Number((await ctx.db('audit_head').first('seq')).seq)
+    const start = await audit()
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+      'base64',
+    )
+    // A workbook saved as .xlsx is a ZIP; a file in Windows-1250 has bytes that are not UTF-8.
+    const xlsx = Buffer.concat([
+      Buffer.from('PK\x03\x04'),
+      Buffer.alloc(40),
+      Buffer.from('[Content_Types].xml'),
+    ])
+    const cp1250 = Buffer.from('symbol;has\xb3o;kategoria\n0;Zarz\xb9dzanie;\n', 'latin1')
+    for (const [content, name, message] of [
+      [png, 'jrwa.csv', 'To nie jest plik CSV'],
+      [xlsx, 'jrwa.xlsx', 'To nie jest plik CSV'],
+      [Buffer.from('<html><script>alert(1)</script></html>'), 'jrwa.csv', 'To nie jest plik CSV'],
+      [Buffer.from('symbol;hasło\u0000;kategoria'), 'jrwa.csv', 'To nie jest plik CSV'],
+      [cp1250, 'jrwa.csv', 'Plik nie jest zapisany w UTF-8'],
+      [Buffer.alloc(0), 'jrwa.csv', 'Wybrany plik jest pusty'],
+      [Buffer.alloc(3 * 1024 * 1024, 'a'), 'jrwa.csv', 'Plik jest za duży'],
+    ] as const) {
+      const res = await upload(content, name)
+      expect(res.status, name).toBe(422)
+      expect(res.text, name).toContain(message)
+      expect(res.text, name).toContain('id="csvFile-error"')
+      expect(res.text, name).toContain('href="#csvFile"')
+    }
+    expect(await audit()).toBe(start)
+  })
+
+  it('refuses an upload without the CSRF token, and asks for a file or text when given neither', async () => {
+    const noCsrf = await archivist.agent
+      .post('/archive/jrwa/import')
+      .attach('csvFile', Buffer.from(smallJrwa), 'jrwa.csv')
+    expect(noCsrf.status).toBe(403)
+    const empty = await archivist.agent
+      .post('/archive/jrwa/import')
+      .field('_csrf', archivist.csrf)
+      .field('csv', '')
+    expect(empty.status).toBe(422)
+    expect(empty.text).toContain('Wybierz plik CSV albo wklej jego zawartość')
+  })
+})
+
 describe('transfer list from a unit to the archive', () => {
   it('walks draft → submit → return → accept, with 422s keeping values', async () => {
     const invalid = await post(unitStaff, '/archive/transfers/folders', {

@@ -51,7 +51,7 @@ function mrz() {
 
 // A whole hall day in a real browser on 2 shared cores: minutes, not the default 60 s.
 describe('the hall day in the browser (JavaScript off)', () => {
-  it('deposits a passport by MRZ with a scan, prints the receipt, releases and takes it back, finds it by a misspelt surname, and a stocktake finds one missing', async () => {
+  it('deposits a passport by MRZ with a scan chosen before the MRZ is read, prints the receipt, releases and takes it back, finds it by a misspelt surname, and a stocktake finds one missing', async () => {
     const context = await newContext(browser, { javaScriptEnabled: false })
     const scan = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bok-scan-')), 'strona-danych.png')
     fs.writeFileSync(
@@ -96,6 +96,8 @@ describe('the hall day in the browser (JavaScript off)', () => {
       // The passport, read from its MRZ.
       await visit(page, `${base}/deposits/new`)
       await page.getByLabel('Wiersze MRZ').fill(mrz())
+      // The scan is chosen first; reading the MRZ keeps it (held on the server), it is not chosen again.
+      await page.getByLabel('Skan lub zdjęcie strony danych').setInputFiles(scan)
       await page.getByRole('button', { name: 'Odczytaj MRZ i uzupełnij formularz' }).click()
       await expect.poll(() => page.locator('.notice--success').textContent(), slow).toContain('Odczytano MRZ')
       await expectAccessible(page)
@@ -103,8 +105,8 @@ describe('the hall day in the browser (JavaScript off)', () => {
       expect(await page.getByLabel('Numer dokumentu').inputValue()).toBe('FE7654321')
       expect(await page.getByLabel('Data ważności').inputValue()).toBe('30.06.2032')
       await page.getByLabel('Miejsce przechowywania').selectOption({ label: 'S1 – Sejf 1' })
+      expect(await page.locator('#scan-pending').textContent()).toContain('strona-danych.png')
       await page.getByLabel('Numer plomby koperty').fill('PL-000901')
-      await page.getByLabel('Skan lub zdjęcie strony danych').setInputFiles(scan)
       await page.getByRole('button', { name: 'Przyjmij do depozytu' }).click()
       await expect
         .poll(() => page.locator('.notice--success').textContent(), slow)
