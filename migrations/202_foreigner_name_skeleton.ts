@@ -52,6 +52,11 @@ export async function up(knex: Knex): Promise<void> {
       SELECT split_part(name_skeleton(surname), ' ', 1) || ' ' || split_part(name_skeleton(given_names), ' ', 1)
     $$`)
 
+  // Generated columns call these while pg_restore loads rows with an empty search_path: each function
+  // keeps the schema it was created in, so the functions it calls are found during a restore too.
+  for (const fn of ['name_key(text)', 'name_skeleton(text)', 'name_pair_key(text, text)'])
+    await knex.raw(`ALTER FUNCTION ${fn} SET search_path FROM CURRENT`)
+
   await knex.raw(`
     ALTER TABLE foreigners
       ADD COLUMN name_skel text GENERATED ALWAYS AS (name_skeleton(surname || ' ' || given_names)) STORED,
