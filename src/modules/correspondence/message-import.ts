@@ -1,6 +1,12 @@
 import type { UploadedFile } from '../../shared/files/upload.js'
 import { extractImportFiles, looksLikeEmail, parseEmail } from './email-import.js'
-import { packageFileName, parsePackage, PackageError, type PackageKind } from './package-import.js'
+import {
+  packageFileName,
+  parsePackage,
+  PackageError,
+  type PackageKind,
+  type ParsedPackage,
+} from './package-import.js'
 import { defaultZipLimits, looksLikeZip } from './zip-reader.js'
 
 /**
@@ -11,22 +17,9 @@ import { defaultZipLimits, looksLikeZip } from './zip-reader.js'
 
 export type ImportChannel = 'email' | PackageKind
 
-export interface ParsedImport {
+/** What the form is prefilled with: a package's fields (an e-mail fills the same), without its files. */
+export interface ParsedImport extends Omit<ParsedPackage, 'kind' | 'files'> {
   channel: ImportChannel
-  senderKind: 'person' | 'institution'
-  senderName: string
-  senderAddress: string
-  senderEmail: string
-  senderEpuap: string
-  senderEdelivery: string
-  subject: string
-  letterDate: string | null
-  receivedDate: string | null
-  receivedTime: string | null
-  messageId: string | null
-  attachmentNames: string[]
-  skippedAttachments: string[]
-  packageFiles: string[]
 }
 
 export { PackageError }

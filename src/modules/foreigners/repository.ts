@@ -295,22 +295,26 @@ export interface NewForeigner {
   createdBy: number | null
 }
 
+/** The person's details as table columns (shared by recording and correcting a record). */
+function detailColumns(f: Omit<NewForeigner, 'createdBy' | 'citizenships'>) {
+  return {
+    surname: f.surname,
+    given_names: f.givenNames,
+    surname_original: f.surnameOriginal ?? null,
+    given_names_original: f.givenNamesOriginal ?? null,
+    sex: f.sex ?? null,
+    birth_year: f.birthYear ?? null,
+    birth_month: f.birthMonth ?? null,
+    birth_day: f.birthDay ?? null,
+    birth_place: f.birthPlace ?? null,
+    case_number: f.caseNumber ?? null,
+    pesel: f.pesel ?? null,
+  }
+}
+
 export async function insertForeigner(db: Db, f: NewForeigner): Promise<number> {
   const [row] = await db('foreigners')
-    .insert({
-      surname: f.surname,
-      given_names: f.givenNames,
-      surname_original: f.surnameOriginal ?? null,
-      given_names_original: f.givenNamesOriginal ?? null,
-      sex: f.sex ?? null,
-      birth_year: f.birthYear ?? null,
-      birth_month: f.birthMonth ?? null,
-      birth_day: f.birthDay ?? null,
-      birth_place: f.birthPlace ?? null,
-      case_number: f.caseNumber ?? null,
-      pesel: f.pesel ?? null,
-      created_by: f.createdBy,
-    })
+    .insert({ ...detailColumns(f), created_by: f.createdBy })
     .returning('id')
   const id = Number(row.id)
   const codes = [...new Set(f.citizenships)]
@@ -340,17 +344,7 @@ export async function updateForeigner(
   await db('foreigners')
     .where({ id })
     .update({
-      surname: f.surname,
-      given_names: f.givenNames,
-      surname_original: f.surnameOriginal ?? null,
-      given_names_original: f.givenNamesOriginal ?? null,
-      sex: f.sex ?? null,
-      birth_year: f.birthYear ?? null,
-      birth_month: f.birthMonth ?? null,
-      birth_day: f.birthDay ?? null,
-      birth_place: f.birthPlace ?? null,
-      case_number: f.caseNumber ?? null,
-      pesel: f.pesel ?? null,
+      ...detailColumns(f),
       case_status: f.caseStatus,
       ...(caseStatusChanged
         ? { case_ended_on: f.caseStatus === 'ended' ? db.raw('CURRENT_DATE') : null }
