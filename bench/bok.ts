@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '../scripts/scratch-pg.js'
 
@@ -44,9 +44,23 @@ async function waitReady(url: string, child: ChildProcess, logFile: string, seco
   )
 }
 
+let built = false
+
+/** Compiles BOK as `npm start` does (tsc into dist/), once per bench run. */
+export function buildBok(): void {
+  if (built) return
+  const res = spawnSync('npm', ['run', '--silent', 'build'], {
+    cwd: rootDir,
+    stdio: 'pipe',
+    encoding: 'utf8',
+  })
+  if (res.status !== 0) throw new Error(`npm run build failed:\n${res.stdout}${res.stderr}`)
+  built = true
+}
+
 /**
- * Starts a Node process (node --import tsx <script>, so the pid is the server itself and its memory
- * can be read), logging to a file, and waits until `readyPath` answers.
+ * Starts a Node process (a compiled .js directly, a .ts through tsx; either way the pid is the server
+ * itself and its memory can be read), logging to a file, and waits until `readyPath` answers.
  */
 export async function startChild(opts: {
   script: string
@@ -57,7 +71,8 @@ export async function startChild(opts: {
 }): Promise<ChildServer> {
   const port = await freePort()
   const out = fs.openSync(opts.logFile, 'a')
-  const child = spawn(opts.nodeBin ?? process.execPath, ['--import', 'tsx', opts.script], {
+  const args = opts.script.endsWith('.ts') ? ['--import', 'tsx', opts.script] : [opts.script]
+  const child = spawn(opts.nodeBin ?? process.execPath, args, {
     cwd: rootDir,
     env: { ...process.env, ...opts.env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', out, out],
@@ -93,7 +108,7 @@ export async function startChild(opts: {
   }
 }
 
-/** BOK in production mode, as a separate process with its own data folder. */
+/** BOK in production mode (compiled, as `npm start` runs it), as a separate process with its own data folder. */
 export function startBok(opts: {
   databaseUrl: string
   dataDir: string
@@ -102,8 +117,9 @@ export function startBok(opts: {
   nodeBin?: string
 }): Promise<ChildServer> {
   fs.mkdirSync(opts.dataDir, { recursive: true })
+  buildBok()
   return startChild({
-    script: 'src/server.ts',
+    script: 'dist/src/server.js',
     env: {
       NODE_ENV: 'production',
       DATABASE_URL: opts.databaseUrl,

@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import path from 'node:path'
 import crypto from 'node:crypto'
 import { fileURLToPath } from 'node:url'
@@ -12,6 +13,7 @@ import { createI18n, fixedT, type Language } from './shared/i18n/index.js'
 import { sharedLocales } from './shared/i18n/locales.js'
 import { KnexSessionStore } from './shared/auth/session-store.js'
 import { createPassport } from './shared/auth/passport.js'
+import { selectSessionUser } from './modules/admin/users-repository.js'
 import { setHashConcurrency } from './shared/auth/passwords.js'
 import { can, type Permission } from './shared/auth/permissions.js'
 import { csrfProtection, csrfToken } from './shared/http/csrf.js'
@@ -25,7 +27,17 @@ import { publicRoute } from './shared/auth/guard.js'
 import { modules } from './modules/index.js'
 import type { AppDeps } from './modules/types.js'
 
-export const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+/** The project folder (views, public, package.json), whether BOK runs from src/ or compiled in dist/src/. */
+export const rootDir = projectRoot(path.dirname(fileURLToPath(import.meta.url)))
+
+function projectRoot(dir: string): string {
+  while (!fs.existsSync(path.join(dir, 'package.json'))) {
+    const up = path.dirname(dir)
+    if (up === dir) throw new Error('package.json not found above ' + dir)
+    dir = up
+  }
+  return dir
+}
 
 export interface AppOptions {
   db: Knex
@@ -36,7 +48,10 @@ export interface AppOptions {
 export async function createApp({ db, config, logger }: AppOptions) {
   const app = express()
   const i18n = await createI18n([sharedLocales, ...modules.map((m) => m.locales)])
-  const passport = createPassport(db, config)
+  const sessionStore = new KnexSessionStore(db, config.SESSION_IDLE_MINUTES * 60_000, {
+    select: selectSessionUser,
+  })
+  const passport = createPassport(db, config, sessionStore)
   const files = new FileStore(config.filesDir)
   const deps: AppDeps = { db, config, logger, i18n, files, passport }
   setHashConcurrency(config.ARGON2_MAX_CONCURRENCY)
@@ -122,7 +137,7 @@ export async function createApp({ db, config, logger }: AppOptions) {
     session({
       name: cookieName,
       secret: config.sessionSecret,
-      store: new KnexSessionStore(db, config.SESSION_IDLE_MINUTES * 60_000),
+      store: sessionStore,
       resave: false,
       saveUninitialized: false,
       rolling: true,

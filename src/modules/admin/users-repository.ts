@@ -1,3 +1,4 @@
+import type { Knex } from 'knex'
 import type { Db } from '../../shared/db/index.js'
 
 export interface UserRow {
@@ -43,6 +44,14 @@ const columns = [
 ]
 
 const base = (db: Db) => db('users as u').leftJoin('org_units as o', 'o.id', 'u.org_unit_id')
+
+/** Reads the session's user with the session itself (a query over `sessions as s`): see the store. */
+export function selectSessionUser(q: Knex.QueryBuilder): Knex.QueryBuilder {
+  return q
+    .leftJoin('users as u', 'u.id', 's.user_id')
+    .leftJoin('org_units as o', 'o.id', 'u.org_unit_id')
+    .select(columns)
+}
 
 export async function findUserById(db: Db, id: number): Promise<UserRow | undefined> {
   return base(db).where('u.id', id).first(columns)

@@ -15,9 +15,11 @@ import type { DepositInput, MovementFormInput } from './schemas.js'
 
 export type Result<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] }
 
+const warsawDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw' })
+
 /** Today in Warsaw, as YYYY-MM-DD (due dates are office days, not UTC days). */
 export function officeToday(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw' }).format(now)
+  return warsawDay.format(now)
 }
 
 const auditAction: Record<MovementInput['kind'], string> = {

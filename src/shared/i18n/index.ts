@@ -24,8 +24,30 @@ export async function createI18n(catalogs: Array<{ pl: Catalog; en: Catalog }>):
   return instance
 }
 
+const fixed = new WeakMap<i18n, Map<Language, TFunction>>()
+
+/**
+ * The translate function of a language, made once per instance and language. The catalogs are loaded
+ * once at start, so a key asked without options always gives the same text: those are remembered (a
+ * list page asks for the same column labels and states hundreds of times).
+ */
 export function fixedT(instance: i18n, lang: Language): TFunction {
-  return instance.getFixedT(lang)
+  let byLang = fixed.get(instance)
+  if (!byLang) fixed.set(instance, (byLang = new Map()))
+  let t = byLang.get(lang)
+  if (!t) {
+    const translate = instance.getFixedT(lang)
+    const plain = new Map<string, string>()
+    t = ((key: unknown, ...rest: unknown[]) => {
+      if (typeof key !== 'string' || rest.length)
+        return (translate as unknown as (...a: unknown[]) => string)(key, ...rest)
+      let text = plain.get(key)
+      if (text === undefined) plain.set(key, (text = translate(key)))
+      return text
+    }) as unknown as TFunction
+    byLang.set(lang, t)
+  }
+  return t
 }
 
 /** Flattens a catalog to dotted keys (for the catalog completeness test). */
