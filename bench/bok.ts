@@ -170,18 +170,20 @@ export function formBody(form: Record<string, string>): string {
 
 /** Logs in as a real user would: GET /login for the token, POST the form, keep the new cookie. */
 export async function login(baseUrl: string, username: string, password: string): Promise<Session> {
+  // The login form's token is bound to a cookie of its own (no session is made before signing in).
   const page = await fetch(`${baseUrl}/login`)
-  let cookie = cookieFrom(page, 'bok.sid')
+  const csrfCookie = cookieFrom(page, 'bok.csrf')
   const token = csrfIn(await page.text())
-  if (!cookie || !token) throw new Error('login page gave no session cookie or CSRF token')
+  if (!csrfCookie || !token) throw new Error('login page gave no CSRF cookie or token')
   const res = await fetch(`${baseUrl}/login`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { cookie: csrfCookie, 'content-type': 'application/x-www-form-urlencoded' },
     body: formBody({ username, password, _csrf: token }),
   })
   if (res.status !== 303) throw new Error(`login as ${username} failed: HTTP ${res.status}`)
-  cookie = cookieFrom(res, 'bok.sid') ?? cookie
+  const cookie = cookieFrom(res, 'bok.sid')
+  if (!cookie) throw new Error(`login as ${username} gave no session cookie`)
   const session: Session = {
     cookie,
     csrf: '',

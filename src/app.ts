@@ -16,7 +16,7 @@ import { createPassport } from './shared/auth/passport.js'
 import { selectSessionUser } from './modules/admin/users-repository.js'
 import { setHashConcurrency } from './shared/auth/passwords.js'
 import { can, type Permission } from './shared/auth/permissions.js'
-import { csrfProtection, csrfToken } from './shared/http/csrf.js'
+import { csrfProtection, csrfToken, useAnonymousCsrf } from './shared/http/csrf.js'
 import { takeFlash } from './shared/http/flash.js'
 import { rateLimitBulk } from './shared/http/rate-limit.js'
 import { HttpError, isBadInput, isDatabaseUnavailable } from './shared/http/errors.js'
@@ -133,6 +133,11 @@ export async function createApp({ db, config, logger }: AppOptions) {
   app.use(express.json({ limit: '200kb' }))
 
   const cookieName = config.cookieSecure ? '__Host-bok.sid' : 'bok.sid'
+  useAnonymousCsrf(app, {
+    secret: config.sessionSecret,
+    cookieName: config.cookieSecure ? '__Host-bok.csrf' : 'bok.csrf',
+    secure: config.cookieSecure,
+  })
   app.use(
     session({
       name: cookieName,

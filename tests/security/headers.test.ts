@@ -74,21 +74,43 @@ describe('security headers', () => {
     expect(failures).toEqual([])
   })
 
-  it('no HSTS over plain http (a local install); HSTS and __Host- Secure cookie when PUBLIC_URL is https', async () => {
+  it('no HSTS over plain http (a local install); HSTS and __Host- Secure cookies when PUBLIC_URL is https', async () => {
     const plain = await request(ctx.app).get('/login')
     expect(plain.headers['strict-transport-security']).toBeUndefined()
-    expect(String(plain.headers['set-cookie'])).toMatch(/^bok\.sid=/)
+    // The login form's CSRF cookie; no session is made before signing in.
+    expect(String(plain.headers['set-cookie'])).toMatch(/^bok\.csrf=/)
+    expect(String(plain.headers['set-cookie'])).not.toMatch(/bok\.sid=/)
 
     const res = await request(https.app).get('/login').set('X-Forwarded-Proto', 'https')
     expect(res.headers['strict-transport-security']).toMatch(/max-age=\d{8,}/)
-    const cookie = String((res.headers['set-cookie'] as unknown as string[])[0])
-    expect(cookie).toMatch(/^__Host-bok\.sid=/)
-    expect(cookie).toMatch(/; Secure/)
-    expect(cookie).toMatch(/; HttpOnly/)
-    expect(cookie).toMatch(/; SameSite=Lax/)
-    expect(cookie).toMatch(/; Path=\//)
-    expect(cookie).not.toMatch(/Domain=/i)
     expect(cspOf(res).has('upgrade-insecure-requests')).toBe(true)
+    const csrfCookie = String((res.headers['set-cookie'] as unknown as string[])[0])
+    const user = await createUser(https.db, { roles: ['archivist'] })
+    const login = await request(https.app)
+      .post('/login')
+      .set('X-Forwarded-Proto', 'https')
+      .set('Cookie', csrfCookie.split(';')[0]!)
+      .type('form')
+      .send({
+        _csrf: /name="_csrf" value="([^"]+)"/.exec(res.text)![1],
+        username: user.username,
+        password: user.password,
+      })
+    expect(login.status).toBe(303)
+    const sessionCookie = String(
+      (login.headers['set-cookie'] as unknown as string[]).find((c) => c.includes('bok.sid')),
+    )
+    for (const [cookie, name] of [
+      [csrfCookie, '__Host-bok.csrf'],
+      [sessionCookie, '__Host-bok.sid'],
+    ] as const) {
+      expect(cookie).toMatch(new RegExp(`^${name.replace('.', '\\.')}=`))
+      expect(cookie).toMatch(/; Secure/)
+      expect(cookie).toMatch(/; HttpOnly/)
+      expect(cookie).toMatch(/; SameSite=Lax/)
+      expect(cookie).toMatch(/; Path=\//)
+      expect(cookie).not.toMatch(/Domain=/i)
+    }
   })
 
   it('the language cookie is HttpOnly and Secure over https too', async () => {

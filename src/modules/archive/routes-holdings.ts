@@ -65,7 +65,10 @@ export function holdingsRoutes(router: Router, { db }: AppDeps): void {
   router.get('/archive/holdings', permit('archive.read'), async (req, res) => {
     const { criteria, after, values } = criteriaFrom(req)
     const searched = Object.values(criteria).some((v) => v !== undefined)
-    const result = searched ? await searchHoldings(db, criteria, { after }) : { rows: [], next: null }
+    const [result, units] = await Promise.all([
+      searched ? searchHoldings(db, criteria, { after }) : { rows: [], next: null },
+      unitOptions(),
+    ])
     const params = new URLSearchParams()
     for (const [k, v] of Object.entries(values))
       if (k !== 'after' && typeof v === 'string' && v !== '') params.set(k, v)
@@ -81,7 +84,7 @@ export function holdingsRoutes(router: Router, { db }: AppDeps): void {
         firstHref: `/archive/holdings?${base}`,
       },
       csvHref: `/archive/holdings.csv?${base}`,
-      unitOptions: await unitOptions(),
+      unitOptions: units,
     })
   })
 

@@ -57,24 +57,30 @@ export function correspondenceRoutes(deps: AppDeps): Router {
     // Newest receipt first by default: the (received_at, id) indexes serve date ranges and units alike,
     // where ordering by id would walk the whole table back to an old date range.
     const list = parseListQuery(req.query, incomingSorts, { sort: 'received', dir: 'desc' })
-    const rows = (await applyKeyset(q, list, incomingSorts, 'i.id')) as repo.IncomingListRow[]
+    // The page's reads and its audit row go out together (the row records the criteria, not the
+    // result); nothing is sent before the audit row is committed.
+    const [rows, summary, options] = await Promise.all([
+      applyKeyset(q, list, incomingSorts, 'i.id') as Promise<repo.IncomingListRow[]>,
+      repo.registerHeadline(db, year),
+      registryOptions(db, req),
+      recordAudit(db, req.actor, {
+        action: 'registry.listed',
+        entityType: 'incoming_item',
+        details: { criteria: parsed.data },
+      }),
+    ])
     const page = pageOf(rows, list, '/registry/incoming', req.query, (r) => [
       list.sort === 'received' ? r.received_at : r.id,
       r.id,
     ])
-    await recordAudit(db, req.actor, {
-      action: 'registry.listed',
-      entityType: 'incoming_item',
-      details: { criteria: parsed.data },
-    })
     res.render('correspondence/views/incoming-list', {
       page,
       list,
       today,
       filters: queryValues(req.query),
-      summary: await repo.registerHeadline(db, year),
+      summary,
       year,
-      ...(await registryOptions(db, req)),
+      ...options,
     })
   }
   router.get('/registry/incoming', permit('registry.read'), (req, res) => listPage(req, res, false))

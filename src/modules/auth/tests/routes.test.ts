@@ -1,3 +1,4 @@
+import crypto from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import request from 'supertest'
 import {
@@ -55,20 +56,61 @@ describe('first administrator set-up link', () => {
 })
 
 describe('login', () => {
+  it('showing the login form makes no session', async () => {
+    const before = Number((await ctx.db('sessions').count<{ n: string }[]>('* as n'))[0]!.n)
+    const page = await request(ctx.app).get('/login')
+    expect(page.status).toBe(200)
+    expect(String(page.headers['set-cookie'])).not.toMatch(/bok\.sid=/)
+    expect(Number((await ctx.db('sessions').count<{ n: string }[]>('* as n'))[0]!.n)).toBe(before)
+  })
+
+  it('refuses a login form token that belongs to another browser cookie', async () => {
+    const user = await createUser(ctx.db, { roles: ['archivist'] })
+    const mine = await request(ctx.app).get('/login')
+    const theirs = await request(ctx.app).get('/login')
+    const res = await request(ctx.app)
+      .post('/login')
+      .set('Cookie', String((mine.headers['set-cookie'] as unknown as string[])[0]).split(';')[0]!)
+      .type('form')
+      .send({ _csrf: csrfFrom(theirs.text), username: user.username, password: user.password })
+    expect(res.status).toBe(403)
+  })
+
   it('regenerates the session id at login (no fixation)', async () => {
     const user = await createUser(ctx.db, { roles: ['registry_clerk'] })
+    // A session id planted in the browser before login (e.g. by an attacker), valid in the store.
+    const planted = 'planted-session-id-0123456789abcdefghijklmno'
+    await ctx.db('sessions').insert({
+      sid: planted,
+      sess: JSON.stringify({ cookie: { path: '/', httpOnly: true, originalMaxAge: 1800000 } }),
+      expires_at: new Date(Date.now() + 1800000),
+    })
+    const signed =
+      's:' +
+      planted +
+      '.' +
+      crypto
+        .createHmac('sha256', ctx.config.sessionSecret)
+        .update(planted)
+        .digest('base64')
+        .replace(/=+$/, '')
     const agent = request.agent(ctx.app)
+    agent.jar.setCookie(`bok.sid=${encodeURIComponent(signed)}; Path=/`)
     const page = await agent.get('/login')
-    const before = /bok\.sid=([^;]+)/.exec(String(page.headers['set-cookie']))?.[1]
-    expect(before).toBeTruthy()
     const res = await agent
       .post('/login')
       .type('form')
       .send({ _csrf: csrfFrom(page.text), username: user.username, password: user.password })
-    const after = /bok\.sid=([^;]+)/.exec(String(res.headers['set-cookie']))?.[1]
     expect(res.status).toBe(303)
+    const after = /bok\.sid=([^;]+)/.exec(String(res.headers['set-cookie']))?.[1]
     expect(after).toBeTruthy()
-    expect(after).not.toBe(before)
+    expect(decodeURIComponent(after!)).not.toContain(planted)
+    expect((await agent.get('/')).status).toBe(200)
+    // The planted id does not carry the login.
+    const stale = await request(ctx.app)
+      .get('/')
+      .set('Cookie', `bok.sid=${encodeURIComponent(signed)}`)
+    expect(stale.status).toBe(303)
   })
 
   it('gives the same message for an unknown user and a wrong password', async () => {
