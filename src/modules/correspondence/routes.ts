@@ -29,12 +29,25 @@ import { takeImport } from './email-import.js'
 import { parseImport, type ParsedImport } from './message-import.js'
 import { formatDate } from '../../shared/forms/index.js'
 import { formatRegisterNumber } from '../../shared/db/counters.js'
+import {
+  claimPending,
+  discardPending,
+  findPending,
+  holdPending,
+  pendingRefused,
+  pendingTokens,
+  PendingGoneError,
+  type PendingFile,
+} from '../../shared/files/pending.js'
 import { inboxRoutes } from './inbox-routes.js'
 import { outgoingRoutes } from './outgoing-routes.js'
 import { searchRoutes } from './search-routes.js'
 
+/** Pending uploads of the registration form's files field. */
+const filesPurpose = 'registry.incoming.files'
+
 export function correspondenceRoutes(deps: AppDeps): Router {
-  const { db, config } = deps
+  const { db, config, files } = deps
   const router = Router()
   const maxBytes = config.UPLOAD_MAX_MB * 1048576
 
@@ -116,6 +129,7 @@ export function correspondenceRoutes(deps: AppDeps): Router {
     values: Record<string, unknown>,
     errors: FieldError[],
     lastItem: { id: number; registerNumber: string } | null = null,
+    heldFiles: PendingFile[] = [],
   ) => {
     const importId = typeof values.importId === 'string' ? values.importId : undefined
     const pending = importId ? await takeImport(db, importId, req.user!.id) : undefined
@@ -124,6 +138,7 @@ export function correspondenceRoutes(deps: AppDeps): Router {
       errors,
       messageImport: pending ? await readImport(pending.content) : null,
       lastItem,
+      pending: heldFiles,
       ...(await registryOptions(db, req)),
     })
   }
@@ -189,19 +204,53 @@ export function correspondenceRoutes(deps: AppDeps): Router {
     )
   })
 
+  /**
+   * Files chosen with a post that does not save (a validation error, "remove") are held as pending
+   * uploads and the form carries their tokens, so the clerk need not choose them again; on save they
+   * are claimed in the registration's transaction, beside any newly chosen ones.
+   */
   router.post(
     '/registry/incoming',
     permit('registry.write'),
     ...acceptFiles('files', { maxBytes }),
     async (req, res) => {
-      const form = parseForm(incomingForm, req.body)
-      const uploadErrors = req.uploadErrors ?? []
-      if (!form.ok || uploadErrors.length)
-        return renderForm(req, res, 422, form.values, [...(form.ok ? [] : form.errors), ...uploadErrors])
-      const result = await registry.registerIncoming(deps, req.actor, form.data, req.uploaded ?? [])
-      if (!result.ok) return renderForm(req, res, 422, form.values, [fieldError(result)])
+      const body = (req.body ?? {}) as Record<string, unknown>
+      const owner = { userId: req.user!.id, sessionId: req.sessionID }
+      const uploads = req.uploaded ?? []
+      const held = await findPending(db, owner, filesPurpose, pendingTokens(body.filesPending))
+      let pending = held.files
+      const form = parseForm(incomingForm, body)
+      const values: Record<string, unknown> = { ...form.values }
+      for (const k of ['_csrf', 'filesPending', 'removeFiles']) delete values[k]
+      const again = async (status: number, errors: FieldError[]) => {
+        if (uploads.length)
+          pending = [...pending, ...(await holdPending(db, files, owner, filesPurpose, uploads))]
+        return renderForm(req, res, status, values, errors, null, pending)
+      }
+      const fileErrors = [
+        ...(req.uploadErrors ?? []),
+        ...(held.refused.length ? [pendingRefused('files')] : []),
+      ]
+      if (typeof body.removeFiles === 'string') {
+        await discardPending(db, files, owner, filesPurpose, [body.removeFiles])
+        pending = pending.filter((p) => p.token !== body.removeFiles)
+        return again(fileErrors.length ? 422 : 200, fileErrors)
+      }
+      if (!form.ok || fileErrors.length) return again(422, [...(form.ok ? [] : form.errors), ...fileErrors])
+      const tokens = pending.map((p) => p.token)
+      let result: Awaited<ReturnType<typeof registry.registerIncoming>>
+      try {
+        result = await registry.registerIncoming(deps, req.actor, form.data, uploads, (trx) =>
+          claimPending(trx, owner, filesPurpose, tokens),
+        )
+      } catch (err) {
+        if (!(err instanceof PendingGoneError)) throw err
+        pending = (await findPending(db, owner, filesPurpose, tokens)).files
+        return again(422, [pendingRefused('files')])
+      }
+      if (!result.ok) return again(422, [fieldError(result)])
       flash(req, 'success', 'registry.incoming.registered', { number: result.value.registerNumber })
-      if (req.body.then === 'next') {
+      if (body.then === 'next') {
         // Register and next: the sticky fields (date of receipt, channel, form) carry over.
         const sticky = new URLSearchParams({
           receivedDate: String(form.values.receivedDate ?? ''),

@@ -3,6 +3,7 @@ import { recordAudit, type Actor } from '../../shared/audit/audit.js'
 import { nextNumber, formatRegisterNumber } from '../../shared/db/counters.js'
 import { withStoredFiles, type FileStore } from '../../shared/files/store.js'
 import type { UploadedFile } from '../../shared/files/upload.js'
+import type { PendingFile } from '../../shared/files/pending.js'
 import * as repo from './repository.js'
 import { officeInstant } from './dates.js'
 import { takeImport } from './email-import.js'
@@ -53,6 +54,8 @@ export async function registerIncoming(
   actor: Actor,
   input: IncomingInput,
   uploads: UploadedFile[] = [],
+  /** Takes over files held from an earlier post of the form (pending uploads) inside the transaction. */
+  claim?: (trx: Knex.Transaction) => Promise<PendingFile[]>,
 ): Promise<ServiceResult<Registered>> {
   const refs = await checkReferences(db, input)
   if (!refs.ok) return refs
@@ -106,15 +109,24 @@ export async function registerIncoming(
             content_hash: email?.contentHash ?? null,
             created_by: actor.id,
           })
+          const held = claim ? await claim(trx) : []
+          const files = [
+            ...held.map((p) => ({ ...p.file, mime: p.upload.mime, originalName: p.upload.originalName })),
+            ...stored.map((f, i) => ({
+              ...f,
+              mime: attachments[i]!.mime,
+              originalName: attachments[i]!.originalName,
+            })),
+          ]
           await repo.insertAttachments(
             trx,
-            stored.map((f, i) => ({
+            files.map((f) => ({
               item_id: id,
               file_id: f.id,
               sha256: f.sha256,
               size: f.size,
-              mime: attachments[i]!.mime,
-              original_name: attachments[i]!.originalName,
+              mime: f.mime,
+              original_name: f.originalName,
               created_by: actor.id,
             })),
           )
@@ -142,7 +154,7 @@ export async function registerIncoming(
                   channel: input.channel,
                   senderId,
                   unitId: input.unitId ?? null,
-                  files: stored.map((f) => ({ id: f.id, sha256: f.sha256 })),
+                  files: files.map((f) => ({ id: f.id, sha256: f.sha256 })),
                   messageId: email?.messageId ?? null,
                 },
               },

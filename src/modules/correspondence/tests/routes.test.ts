@@ -283,3 +283,54 @@ describe('pages that only read', () => {
     }
   })
 })
+
+describe('files chosen with a form that is not saved', () => {
+  const tokensIn = (html: string) =>
+    [...html.matchAll(/name="filesPending" value="([^"]+)"/g)].map((m) => m[1]!)
+
+  it('are kept across a validation error and saved with the item, beside a file chosen later', async () => {
+    const first = await post({ ...validFields, subject: '' }, samplePdf)
+    expect(first.status).toBe(422)
+    expect(first.text).toContain('Wpisz, czego dotyczy pismo')
+    expect(first.text).toMatch(/Załączono: <strong>skan\.pdf<\/strong>/)
+    const held = tokensIn(first.text)
+    expect(held).toHaveLength(1)
+
+    const second = clerk.agent.post('/registry/incoming').field('_csrf', clerk.csrf)
+    for (const [k, v] of Object.entries({ ...validFields, subject: 'Skan zachowany' })) second.field(k, v)
+    second
+      .field('filesPending', held[0]!)
+      .attach('files', Buffer.from('%PDF-1.4\n% drugi\n%%EOF\n'), 'drugi.pdf')
+    const saved = await second
+    expect(saved.status).toBe(303)
+    const id = Number(/\/registry\/incoming\/(\d+)$/.exec(String(saved.headers.location))![1])
+    const names = await ctx
+      .db('incoming_attachments')
+      .where({ item_id: id })
+      .orderBy('id')
+      .pluck('original_name')
+    expect(names).toEqual(['skan.pdf', 'drugi.pdf'])
+    expect(await ctx.db('pending_uploads').count<{ c: string }>({ c: '*' }).first()).toEqual({ c: 0 })
+    const page = await clerk.agent.get(`/registry/incoming/${id}`)
+    expect(page.text).toContain('skan.pdf')
+  })
+
+  it('can be removed before saving, and a token of someone else is refused', async () => {
+    const first = await post({ ...validFields, subject: '' }, samplePdf)
+    const [token] = tokensIn(first.text)
+    const removed = await post({ ...validFields, subject: '', filesPending: token!, removeFiles: token! })
+    expect(removed.status).toBe(200)
+    expect(tokensIn(removed.text)).toEqual([])
+    expect(removed.text).toContain('value="Łucja Żółkiewska"')
+    expect(await ctx.db('pending_uploads').count<{ c: string }>({ c: '*' }).first()).toEqual({ c: 0 })
+
+    const other = await signInAs(ctx, ['registry_clerk'], unitA)
+    const mine = await post({ ...validFields, subject: '' }, samplePdf)
+    const [mineToken] = tokensIn(mine.text)
+    const stolen = other.agent.post('/registry/incoming').field('_csrf', other.csrf)
+    for (const [k, v] of Object.entries(validFields)) stolen.field(k, v)
+    const res = await stolen.field('filesPending', mineToken!)
+    expect(res.status).toBe(422)
+    expect(res.text).toContain('Załączony wcześniej plik nie jest już dostępny')
+  })
+})
