@@ -16,7 +16,7 @@ import { rootDir, startBok, startChild, login, type ChildServer, type Session } 
 import { drive, type LoadResult } from './load.js'
 import { currentSettings, recommendedSettings } from './settings.js'
 import { scenarios as allScenarios } from './scenarios/index.js'
-import type { BenchEnv, Prepared, Quality, Scenario } from './scenarios/types.js'
+import { sidOf, type BenchEnv, type Prepared, type Quality, type Scenario } from './scenarios/types.js'
 import { runSoak } from './soak.js'
 
 const { values: args } = parseArgs({
@@ -324,7 +324,7 @@ async function measure(opts: {
   if (opts.floor && Object.keys(floorSpecs).length) {
     const specFile = path.join(workDir, `floor-${opts.label}.json`)
     fs.writeFileSync(specFile, JSON.stringify(floorSpecs))
-    let floorDb: Record<string, string> = {}
+    let floorDb: Record<string, string>
     if (opts.target.kind === 'postgres') floorDb = { DATABASE_URL: opts.target.url }
     else {
       // The floor's copy must hold the sessions just signed in (its per-request session lookup
@@ -337,6 +337,12 @@ async function measure(opts: {
       const floorDir = path.join(workDir, `floor-${opts.label}-pglite`)
       fs.cpSync(path.join(dataDir, 'pglite'), floorDir, { recursive: true })
       floorDb = { FLOOR_PGLITE_DIR: floorDir }
+      const sids = await Promise.all([...sessions.values()].map(async (p) => sidOf((await p).cookie)))
+      const copy = await openPglite({ dataDir: floorDir })
+      const found = await copy
+        .query<{ n: number }>('SELECT count(*)::int AS n FROM sessions WHERE sid = ANY($1)', [sids])
+        .finally(() => copy.close())
+      note(`The floor's copy holds ${found.rows[0]?.n} of the ${sids.length} signed-in sessions.`)
       bok = await start()
     }
     floor = await startChild({
@@ -509,7 +515,9 @@ async function runEmbedded(): Promise<void> {
         fs.readFileSync(path.join(rootDir, 'node_modules/@electric-sql/pglite/package.json'), 'utf8'),
       ) as { version: string }
     ).version
-    const postgresVersion = (await benchPg.query<{ v: string }>('SHOW server_version')).rows[0]?.v
+    const postgresVersion = (
+      await benchPg.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)
+    ).rows[0]?.v
     note(
       `Database: embedded PGlite ${pgliteVersion} (PostgreSQL ${postgresVersion}), data folder ${seeded} ` +
         `(BOK's DATA_DIR ${bokDataDir}, no DATABASE_URL); the bench samples and measures quality and ` +
