@@ -55,8 +55,9 @@ Uses DATABASE_URL's server if set (in a new database it drops afterwards), else 
 
 if (args.embedded && (args.soak || args.curve || args['curve-only'] || args.database)) {
   console.error(
-    '--embedded runs the scenarios once on a PGlite data folder of its own: the soak (two BOK processes ' +
-      'on one database) and the scale curve (PostgreSQL sizes) need PostgreSQL, --database names one.',
+    '--embedded cannot be combined with --soak, --curve, --curve-only or --database: the soak runs two BOK ' +
+      'processes on one database and the curve seeds up to 2 M rows (both need PostgreSQL); --embedded ' +
+      'seeds a PGlite data folder of its own.',
   )
   process.exit(2)
 }
