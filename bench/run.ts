@@ -352,6 +352,9 @@ async function measure(opts: {
       logFile: path.join(workDir, `floor-${opts.label}.log`),
       readyPath: '/healthz',
       nodeBin: args.node,
+    }).catch(async (err: unknown) => {
+      await bok.stop()
+      throw err
     })
   }
 
