@@ -11,6 +11,8 @@ export interface ChildServer {
   pid: number
   /** Peak resident memory so far (VmHWM), MB. */
   peakRssMb(): number
+  /** The exit code once the process has ended (null while it runs or when a signal ended it). */
+  exitCode(): number | null
   stop(): Promise<void>
 }
 
@@ -94,6 +96,7 @@ export async function startChild(opts: {
       if (Number.isFinite(v)) peak = Math.max(peak, v)
       return peak
     },
+    exitCode: () => child.exitCode,
     stop: () =>
       new Promise<void>((resolve) => {
         clearInterval(sampler)
@@ -108,9 +111,12 @@ export async function startChild(opts: {
   }
 }
 
-/** BOK in production mode (compiled, as `npm start` runs it), as a separate process with its own data folder. */
+/**
+ * BOK in production mode (compiled, as `npm start` runs it), as a separate process with its own data
+ * folder. Without a database URL it opens the embedded database in `<dataDir>/pglite`.
+ */
 export function startBok(opts: {
-  databaseUrl: string
+  databaseUrl: string | null
   dataDir: string
   logFile: string
   poolMax: number
@@ -122,7 +128,7 @@ export function startBok(opts: {
     script: 'dist/src/server.js',
     env: {
       NODE_ENV: 'production',
-      DATABASE_URL: opts.databaseUrl,
+      ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
       DATABASE_POOL_MAX: String(opts.poolMax),
       DATA_DIR: opts.dataDir,
       COOKIE_SECURE: 'false',

@@ -6,14 +6,36 @@ import type { FloorSpec } from './scenarios/types.js'
 /**
  * The floor: each read scenario's SQL served by bare node:http + pg with a template literal, no
  * framework, no session, no audit. BOK's rps divided by this one's tells what our own layers cost.
- * Run as its own process by the bench (env FLOOR_SPEC = JSON file { scenario: FloorSpec }).
+ * Run as its own process by the bench (env FLOOR_SPEC = JSON file { scenario: FloorSpec }), on
+ * PostgreSQL (DATABASE_URL, a pool of FLOOR_POOL_MAX) or on an embedded database of its own
+ * (FLOOR_PGLITE_DIR: a copy of BOK's PGlite folder, opened in this process with BOK's extensions).
  */
 const spec = JSON.parse(fs.readFileSync(process.env.FLOOR_SPEC!, 'utf8')) as Record<string, FloorSpec>
-const pool = new pg.Pool({
-  connectionString: process.env.DATABASE_URL,
-  max: Number(process.env.FLOOR_POOL_MAX ?? 10),
-})
-pool.on('error', () => {})
+
+interface Queryable {
+  query(sql: string, params: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>
+  end(): Promise<void>
+}
+
+async function openFloorDatabase(): Promise<Queryable> {
+  const pgliteDir = process.env.FLOOR_PGLITE_DIR
+  if (pgliteDir) {
+    // Loaded only here, so that the PostgreSQL floor stays bare node:http + pg.
+    const { openPglite } = await import('../src/shared/db/index.js')
+    const db = await openPglite({ dataDir: pgliteDir })
+    return {
+      query: (sql, params) => db.query<Record<string, unknown>>(sql, params),
+      end: () => db.close(),
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: process.env.DATABASE_URL,
+    max: Number(process.env.FLOOR_POOL_MAX ?? 10),
+  })
+  pool.on('error', () => {})
+  return pool
+}
+const pool = await openFloorDatabase()
 
 const esc = (v: unknown): string =>
   v === null || v === undefined

@@ -4,18 +4,19 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
 import type { Knex } from 'knex'
-import { knexForPostgres, migrateLatest } from '../src/shared/db/index.js'
+import type { PGlite } from '@electric-sql/pglite'
+import { knexForPostgres, migrateLatest, openPglite, wrapPglite } from '../src/shared/db/index.js'
 import { defaultSizes, smallSizes, type ScaleSizes } from '../seeds/scale/context.js'
-import { runScaleSeed } from '../seeds/scale/index.js'
+import { runScaleSeed, type ScaleSeedResult } from '../seeds/scale/index.js'
 import { benchUsername, seedScaleCore } from '../seeds/scale/core.js'
 import { Rng } from '../seeds/scale/random.js'
 import type { Role } from '../src/shared/auth/permissions.js'
 import { startScratchPg, type ScratchPg } from '../scripts/scratch-pg.js'
-import { startBok, startChild, login, type ChildServer, type Session } from './bok.js'
+import { rootDir, startBok, startChild, login, type ChildServer, type Session } from './bok.js'
 import { drive, type LoadResult } from './load.js'
 import { currentSettings, recommendedSettings } from './settings.js'
 import { scenarios as allScenarios } from './scenarios/index.js'
-import type { BenchEnv, Prepared, Quality, Scenario } from './scenarios/types.js'
+import { sidOf, type BenchEnv, type Prepared, type Quality, type Scenario } from './scenarios/types.js'
 import { runSoak } from './soak.js'
 
 const { values: args } = parseArgs({
@@ -36,6 +37,7 @@ const { values: args } = parseArgs({
     node: { type: 'string' },
     markdown: { type: 'string' },
     database: { type: 'string' },
+    embedded: { type: 'boolean', default: false },
     'curve-only': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -46,9 +48,21 @@ if (args.help) {
     [--duration S per load] [--scenarios registry.,deposits.name_search] [--incoming N --foreigners N --deposits N --folders N]
     [--shared-buffers 4GB] [--pool-max 10] [--node /path/to/node] [--markdown report.md]
     [--database postgres://…/db   an already seeded database, used as is: no seeding, not dropped]
+    [--embedded   the embedded database (PGlite) at the small size, in a scratch data folder; not with --soak or --curve]
 Uses DATABASE_URL's server if set (in a new database it drops afterwards), else starts a scratch PostgreSQL.`)
   process.exit(0)
 }
+
+if (args.embedded && (args.soak || args.curve || args['curve-only'] || args.database)) {
+  console.error(
+    '--embedded cannot be combined with --soak, --curve, --curve-only or --database: the soak runs two BOK ' +
+      'processes on one database and the curve seeds up to 2 M rows (both need PostgreSQL); --embedded ' +
+      'seeds a PGlite data folder of its own.',
+  )
+  process.exit(2)
+}
+// The embedded run opens no server: BOK and the floor must not find DATABASE_URL in their environment.
+if (args.embedded) delete process.env.DATABASE_URL
 
 /** Human output goes to stderr so that --json's stdout is only the JSON lines. */
 const say = (m = '') => process.stderr.write(m + '\n')
@@ -60,7 +74,8 @@ const note = (m = '') => {
 
 const quick = args.quick
 const count = (v: string | undefined, fallback: number) => (v ? Number(v.replace(/[_,]/g, '')) : fallback)
-const base = quick ? smallSizes : defaultSizes
+// The embedded database is measured at the size `npm run seed:scale` gives it (seconds to seed).
+const base = quick || args.embedded ? smallSizes : defaultSizes
 const sizes: ScaleSizes = {
   incoming: count(args.incoming, base.incoming),
   foreigners: count(args.foreigners, base.foreigners),
@@ -155,7 +170,23 @@ async function openServer(): Promise<Server> {
 async function seedDatabase(url: string, s: ScaleSizes): Promise<Knex> {
   const knex = knexForPostgres(url, 4)
   await migrateLatest(knex)
-  const result = await runScaleSeed(knex, 'postgres', { sizes: s, password, log: (m) => say(`  ${m}`) })
+  reportSeed(await runScaleSeed(knex, 'postgres', { sizes: s, password, log: (m) => say(`  ${m}`) }))
+  return knex
+}
+
+/** Seeds a new PGlite data folder as `npm run seed:scale` does on the embedded database, and closes it. */
+async function seedPglite(dir: string, s: ScaleSizes): Promise<void> {
+  fs.mkdirSync(dir, { recursive: true })
+  const db = wrapPglite(await openPglite({ dataDir: dir }))
+  try {
+    await migrateLatest(db.knex)
+    reportSeed(await runScaleSeed(db.knex, 'pglite', { sizes: s, password, log: (m) => say(`  ${m}`) }))
+  } finally {
+    await db.close()
+  }
+}
+
+function reportSeed(result: ScaleSeedResult): void {
   const rows = result.stats.reduce((a, t) => a + t.rows, 0)
   const copySeconds = result.stats.reduce((a, t) => a + t.seconds, 0)
   note(
@@ -168,7 +199,6 @@ async function seedDatabase(url: string, s: ScaleSizes): Promise<Knex> {
         `(${Math.round(t.rows / Math.max(t.seconds, 0.001)).toLocaleString('en')} rows/s), indexes ${t.indexSeconds.toFixed(1)} s`,
     )
   if (result.skipped.length) note(`Not seeded (module not on this branch): ${result.skipped.join('; ')}`)
-  return knex
 }
 
 /** Row counts of an existing data set (for --database). */
@@ -219,8 +249,38 @@ async function settle(baseUrl: string): Promise<void> {
   }
 }
 
+/**
+ * Where a measured data set lives. PostgreSQL: a database URL that BOK, the floor and the bench all
+ * use. PGlite is one process's database, so each process gets a folder of its own: BOK its data
+ * folder's `pglite`, the bench (sampling, quality, EXPLAIN) a copy taken before BOK started, and the
+ * floor a copy taken after the sign-ins, while BOK is stopped (see measure()).
+ */
+type Target = { kind: 'postgres'; url: string } | { kind: 'pglite'; bench: PGlite }
+
+/** EXPLAIN (ANALYZE, BUFFERS) of a scenario's query, on the server or on the bench's PGlite copy. */
+async function explainPlans(target: Target, run: (explain: ExplainFn) => Promise<void>): Promise<void> {
+  if (target.kind === 'pglite') {
+    await run(async (sql, params) => {
+      const r = await target.bench.query<Record<string, string>>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params)
+      return r.rows.map((row) => row['QUERY PLAN']!)
+    })
+    return
+  }
+  const client = new pg.Client({ connectionString: target.url })
+  await client.connect()
+  try {
+    await run(async (sql, params) => {
+      const r = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params)
+      return (r.rows as Array<Record<string, string>>).map((row) => row['QUERY PLAN']!)
+    })
+  } finally {
+    await client.end()
+  }
+}
+type ExplainFn = (sql: string, params: unknown[]) => Promise<string[]>
+
 async function measure(opts: {
-  url: string
+  target: Target
   knex: Knex
   sizes: ScaleSizes
   label: string
@@ -230,13 +290,16 @@ async function measure(opts: {
   quality: boolean
   explain: boolean
 }): Promise<number> {
-  const bok = await startBok({
-    databaseUrl: opts.url,
-    dataDir: path.join(workDir, `bok-${opts.label}`),
-    logFile: path.join(workDir, `bok-${opts.label}.log`),
-    poolMax,
-    nodeBin: args.node,
-  })
+  const dataDir = path.join(workDir, `bok-${opts.label}`)
+  const start = () =>
+    startBok({
+      databaseUrl: opts.target.kind === 'postgres' ? opts.target.url : null,
+      dataDir,
+      logFile: path.join(workDir, `bok-${opts.label}.log`),
+      poolMax,
+      nodeBin: args.node,
+    })
+  let bok = await start()
   const sessions = new Map<Role, Promise<Session>>()
   const env: BenchEnv = {
     knex: opts.knex,
@@ -262,12 +325,36 @@ async function measure(opts: {
   if (opts.floor && Object.keys(floorSpecs).length) {
     const specFile = path.join(workDir, `floor-${opts.label}.json`)
     fs.writeFileSync(specFile, JSON.stringify(floorSpecs))
+    let floorDb: Record<string, string>
+    if (opts.target.kind === 'postgres') floorDb = { DATABASE_URL: opts.target.url }
+    else {
+      // The floor's copy must hold the sessions just signed in (its per-request session lookup
+      // should find its row, as BOK's does), and a folder PGlite has open is not consistent on disk:
+      // BOK stops (closing its database), the folder is copied, BOK starts again on it. Sessions and
+      // saved searches live in the database, so the prepared cookies and URLs stay valid.
+      await bok.stop()
+      if (bok.exitCode() !== 0)
+        throw new Error(`BOK did not stop cleanly (exit ${bok.exitCode()}); its PGlite folder is not copied`)
+      const floorDir = path.join(workDir, `floor-${opts.label}-pglite`)
+      fs.cpSync(path.join(dataDir, 'pglite'), floorDir, { recursive: true })
+      floorDb = { FLOOR_PGLITE_DIR: floorDir }
+      const sids = await Promise.all([...sessions.values()].map(async (p) => sidOf((await p).cookie)))
+      const copy = await openPglite({ dataDir: floorDir })
+      const found = await copy
+        .query<{ n: number }>('SELECT count(*)::int AS n FROM sessions WHERE sid = ANY($1)', [sids])
+        .finally(() => copy.close())
+      note(`The floor's copy holds ${found.rows[0]?.n} of the ${sids.length} signed-in sessions.`)
+      bok = await start()
+    }
     floor = await startChild({
       script: 'bench/floor.ts',
-      env: { DATABASE_URL: opts.url, FLOOR_SPEC: specFile, FLOOR_POOL_MAX: String(poolMax) },
+      env: { ...floorDb, FLOOR_SPEC: specFile, FLOOR_POOL_MAX: String(poolMax) },
       logFile: path.join(workDir, `floor-${opts.label}.log`),
       readyPath: '/healthz',
       nodeBin: args.node,
+    }).catch(async (err: unknown) => {
+      await bok.stop()
+      throw err
     })
   }
 
@@ -360,25 +447,20 @@ async function measure(opts: {
         )
       }
     }
-    if (opts.explain) {
-      const client = new pg.Client({ connectionString: opts.url })
-      await client.connect()
-      try {
+    if (opts.explain)
+      await explainPlans(opts.target, async (explain) => {
         for (const s of opts.scenarios) {
           const e = prepared.get(s.name)?.explain
           if (!e) continue
-          const r = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${e.sql}`, e.params)
+          const plan = await explain(e.sql, e.params)
           note(
             `\nEXPLAIN (ANALYZE, BUFFERS) ${s.name} at ${s.rows(opts.sizes).toLocaleString('en')} rows, params ${JSON.stringify(e.params)}:`,
           )
           note('```')
-          for (const row of r.rows as Array<Record<string, string>>) note(row['QUERY PLAN'])
+          for (const line of plan) note(line)
           note('```')
         }
-      } finally {
-        await client.end()
-      }
-    }
+      })
   } finally {
     const rss = bok.peakRssMb()
     note(
@@ -410,7 +492,66 @@ function printTable() {
 
 // ------------------------------------------------------------------ main
 
-const server = await openServer()
+/** The scenarios this branch can run on the data set, announced in the report. */
+async function scenarioList(knex: Knex): Promise<Scenario[]> {
+  const list = await availableScenarios(knex, () => true)
+  note(`Scenarios: ${list.map((s) => s.name).join(', ')}`)
+  const missing = allScenarios.filter((s) => !list.includes(s)).map((s) => s.name)
+  if (missing.length) note(`Not run (module not on this branch or filtered out): ${missing.join(', ')}`)
+  return list
+}
+
+/**
+ * `--embedded`: a PGlite data folder seeded here and closed, BOK started on it without DATABASE_URL
+ * (its database is `<DATA_DIR>/pglite`), the bench's own reads on a copy taken before BOK opens it.
+ */
+async function runEmbedded(): Promise<void> {
+  const bokDataDir = path.join(workDir, 'bok-main')
+  const seeded = path.join(bokDataDir, 'pglite')
+  await seedPglite(seeded, sizes)
+  const benchDir = path.join(workDir, 'bench-pglite')
+  fs.cpSync(seeded, benchDir, { recursive: true })
+  const benchPg = await openPglite({ dataDir: benchDir })
+  const bench = wrapPglite(benchPg)
+  try {
+    const pgliteVersion = (
+      JSON.parse(
+        fs.readFileSync(path.join(rootDir, 'node_modules/@electric-sql/pglite/package.json'), 'utf8'),
+      ) as { version: string }
+    ).version
+    const postgresVersion = (
+      await benchPg.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)
+    ).rows[0]?.v
+    note(
+      `Database: embedded PGlite ${pgliteVersion} (PostgreSQL ${postgresVersion}), data folder ${seeded} ` +
+        `(BOK's DATA_DIR ${bokDataDir}, no DATABASE_URL); the bench samples and measures quality and ` +
+        `plans on a copy taken before BOK started, the floor runs on a copy taken after the sign-ins ` +
+        `(BOK stopped for it and started again).`,
+    )
+    note('PGlite settings: ' + JSON.stringify(await currentSettings(bench.knex)))
+    note(
+      `Per load: ${loadSeconds} s after a warm-up; BOK and the floor each on one PGlite connection ` +
+        `(in-process, queries one at a time).`,
+    )
+    const list = await scenarioList(bench.knex)
+    await measure({
+      target: { kind: 'pglite', bench: benchPg },
+      knex: bench.knex,
+      sizes,
+      label: 'main',
+      scenarios: list,
+      loads,
+      floor: true,
+      quality: true,
+      explain: true,
+    })
+  } finally {
+    await bench.close()
+  }
+  printTable()
+}
+
+const server = args.embedded ? null : await openServer()
 const started = performance.now()
 try {
   note(
@@ -421,8 +562,10 @@ try {
         .map((n) => n.toFixed(2))
         .join(' ')}`,
   )
-  if (args.soak) {
-    const url = args.database ?? (await server.createDatabase('soak'))
+  if (args.embedded) {
+    await runEmbedded()
+  } else if (args.soak) {
+    const url = args.database ?? (await server!.createDatabase('soak'))
     const soakSizes = args.incoming || args.foreigners || args.deposits || args.folders ? sizes : soakDefault
     const knex = args.database
       ? knexForPostgres(url, 4)
@@ -445,7 +588,7 @@ try {
       await knex.destroy()
     }
   } else {
-    const url = args.database ?? (await server.createDatabase('main'))
+    const url = args.database ?? (await server!.createDatabase('main'))
     const knex = args.database ? knexForPostgres(url, 4) : await seedDatabase(url, sizes)
     if (args.database) {
       Object.assign(sizes, await sizesOf(knex))
@@ -457,13 +600,10 @@ try {
       note(
         `Per load: ${loadSeconds} s after a warm-up; BOK DATABASE_POOL_MAX=${poolMax}, floor pool ${poolMax}.`,
       )
-      const list = await availableScenarios(knex, () => true)
-      note(`Scenarios: ${list.map((s) => s.name).join(', ')}`)
-      const missing = allScenarios.filter((s) => !list.includes(s)).map((s) => s.name)
-      if (missing.length) note(`Not run (module not on this branch or filtered out): ${missing.join(', ')}`)
+      const list = await scenarioList(knex)
       if (!args['curve-only'])
         await measure({
-          url,
+          target: { kind: 'postgres', url },
           knex,
           sizes,
           label: 'main',
@@ -483,12 +623,12 @@ try {
         const curveSizes: ScaleSizes = { incoming: n / 2, foreigners: n, deposits: n / 4, folders: n }
         const same = JSON.stringify(curveSizes) === JSON.stringify(sizes)
         note(`\nScale curve: ${JSON.stringify(curveSizes)}${same ? ' (the main data set)' : ''}`)
-        const curl = same ? url : await server.createDatabase(`curve_${n}`)
+        const curl = same ? url : await server!.createDatabase(`curve_${n}`)
         const ck = same ? knex : await seedDatabase(curl, curveSizes)
         try {
           const list = await availableScenarios(ck, (s) => s.kind === 'search')
           await measure({
-            url: curl,
+            target: { kind: 'postgres', url: curl },
             knex: ck,
             sizes: curveSizes,
             label: `curve-${n}`,
@@ -511,7 +651,7 @@ try {
   }
   note(`\nTotal ${((performance.now() - started) / 1000).toFixed(0)} s.`)
 } finally {
-  await server.stop()
+  await server?.stop()
   if (args.markdown) fs.writeFileSync(args.markdown, report.join('\n') + '\n')
   fs.rmSync(workDir, { recursive: true, force: true })
 }
