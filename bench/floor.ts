@@ -5,7 +5,9 @@ import type { FloorSpec } from './scenarios/types.js'
 
 /**
  * The floor: each read scenario's SQL served by bare node:http + pg with a template literal, no
- * framework, no session, no audit. BOK's rps divided by this one's tells what our own layers cost.
+ * framework. BOK's rps divided by this one's tells what our own layers cost. The same SQL includes the
+ * session lookup and, for pages that must leave an audit row, one durable INSERT per request into the
+ * floor's own table `bench_floor_audit` (no hash chain: that is BOK's layer).
  * Run as its own process by the bench (env FLOOR_SPEC = JSON file { scenario: FloorSpec }), on
  * PostgreSQL (DATABASE_URL, a pool of FLOOR_POOL_MAX) or on an embedded database of its own
  * (FLOOR_PGLITE_DIR: a copy of BOK's PGlite folder, opened in this process with BOK's extensions).
@@ -36,6 +38,13 @@ async function openFloorDatabase(): Promise<Queryable> {
   return pool
 }
 const pool = await openFloorDatabase()
+await pool.query(
+  `CREATE TABLE IF NOT EXISTS bench_floor_audit (id bigserial PRIMARY KEY, at timestamptz NOT NULL,
+     action text NOT NULL, details jsonb NOT NULL)`,
+  [],
+)
+await pool.query('TRUNCATE bench_floor_audit', [])
+const auditSql = `INSERT INTO bench_floor_audit (at, action, details) VALUES (now(), $1, $2)`
 
 const esc = (v: unknown): string =>
   v === null || v === undefined
@@ -75,11 +84,18 @@ const server = http.createServer((req, res) => {
   }
   const i = Number(url.searchParams.get('i') ?? 0)
   ;(async () => {
-    let rows: Array<Record<string, unknown>> = []
-    for (const q of s.queries) {
-      const params = q.params.length ? q.params[i % q.params.length]! : []
-      rows = (await pool.query(q.sql, params)).rows
-    }
+    const reads = (async () => {
+      let rows: Array<Record<string, unknown>> = []
+      for (const q of s.queries) {
+        const params = q.params.length ? q.params[i % q.params.length]! : []
+        rows = (await pool.query(q.sql, params)).rows
+      }
+      return rows
+    })()
+    const [rows] = await Promise.all([
+      reads,
+      s.audit ? pool.query(auditSql, [s.audit, JSON.stringify({ i })]) : null,
+    ])
     const html = page(name, rows)
     res.writeHead(200, {
       'content-type': 'text/html; charset=utf-8',

@@ -8,6 +8,12 @@ import type { Session } from '../bok.js'
 export interface FloorSpec {
   /** Run in order per request with params[i % params.length]; the last one's rows are rendered. */
   queries: Array<{ sql: string; params: unknown[][] }>
+  /**
+   * The page records its view in the audit log (personal data shown): the floor writes one durable row
+   * per request too (its own table, one INSERT committed before the response, beside the reads), so the
+   * ratio measures BOK's layers and not the price of the audit trail the office requires.
+   */
+  audit?: string
 }
 
 export interface Prepared {
