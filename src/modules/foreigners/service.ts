@@ -185,16 +185,17 @@ export async function searchByName(
   birthYear?: number,
 ): Promise<Array<{ foreigner: repo.ForeignerRow; score: number; sameSpelling: number }>> {
   const matches = await repo.searchForeignersByName(db, name, { limit: 20, birthYear })
-  const rows = await repo.findForeignersByIds(
-    db,
-    matches.map((m) => m.id),
-  )
+  const ids = matches.map((m) => m.id)
+  // The people found are recorded while their details are read; nothing is shown before the row commits.
+  const [rows] = await Promise.all([
+    repo.findForeignersByIds(db, ids),
+    recordAudit(db, actor, {
+      action: 'foreigners.searched',
+      entityType: 'foreigner',
+      details: { criteria: { name, birthYear }, results: ids },
+    }),
+  ])
   const matchOf = new Map(matches.map((m) => [m.id, m]))
-  await recordAudit(db, actor, {
-    action: 'foreigners.searched',
-    entityType: 'foreigner',
-    details: { criteria: { name, birthYear }, results: rows.map((r) => r.id) },
-  })
   return rows.map((foreigner) => ({
     foreigner,
     score: matchOf.get(foreigner.id)?.score ?? 0,
