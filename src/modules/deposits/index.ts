@@ -18,14 +18,13 @@ export const depositsModule: BokModule = {
   router: depositsRoutes,
   async workQueues({ db }, user): Promise<WorkQueue[]> {
     if (!can(user.roles, 'deposits.read')) return []
-    const overdue = await countOverdueReleases(db, officeToday())
+    const [overdue, caseEnded] = await Promise.all([
+      countOverdueReleases(db, officeToday()),
+      countCaseEnded(db),
+    ])
     return [
       { key: 'deposits.queues.overdue', count: overdue, href: '/deposits/queues/overdue', urgent: true },
-      {
-        key: 'deposits.queues.caseEnded',
-        count: await countCaseEnded(db),
-        href: '/deposits/queues/case-ended',
-      },
+      { key: 'deposits.queues.caseEnded', count: caseEnded, href: '/deposits/queues/case-ended' },
     ]
   },
 }

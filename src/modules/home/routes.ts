@@ -9,8 +9,10 @@ export function homeRoutes(deps: AppDeps): Router {
   const router = Router()
   router.get('/', permit('account'), async (req, res) => {
     const user = req.user!
-    const queues: WorkQueue[] = []
-    for (const m of modules) if (m.workQueues) queues.push(...(await m.workQueues(deps, user)))
+    // Each module counts its own queues; the modules' counts run side by side, shown in module order.
+    const queues: WorkQueue[] = (
+      await Promise.all(modules.map((m) => (m.workQueues ? m.workQueues(deps, user) : [])))
+    ).flat()
     res.render('home/views/start', { queues })
   })
   // The header's find box: a register number or barcode typed or scanned (keyboard-wedge scanner)
