@@ -98,11 +98,13 @@ const maxPairs = 1000
  * Transliteration- and typo-tolerant name search: THE query behind the hall look-up, the foreigner
  * search and the duplicate check (benchmarks call it too). Short statements rather than one, so the
  * planner sees real array sizes and stays on the indexes:
- * 1. the query's spelling key and sound-alike skeleton (migrations 200, 202);
- * 2. each skeleton word's dictionary entries (`foreigner_name_words`: the word, its form with x read
- *    as s, and the 1-deletions of both) give the surname words and given names it may stand for;
- * 3. people whose pair key (first surname word, first given name) is one of the pairs of those words,
- *    in either order, ranked, showing each exact spelling once unless a date of birth narrows it;
+ * 1. the query's spelling key, sound-alike skeleton and pair skeleton (migrations 200, 202, 205);
+ * 2. each pair-skeleton word's dictionary entries (`foreigner_name_words`: the word's readings, their
+ *    forms with x read as s, and the 1-deletions of those) give the surname words and given names it
+ *    may stand for, and how near;
+ * 3. people whose pair key (first surname word, first given name) is one of the nearest pairs of
+ *    those words (surname first or last), ranked, showing each exact spelling once unless a date of
+ *    birth narrows it;
  * 4. when that finds fewer than `limit` people (a one-word search, a rare name), the surname-key
  *    dictionary of migration 200 and, for poor matches, the trigram index fill the list.
  */
