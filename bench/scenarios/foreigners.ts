@@ -22,22 +22,24 @@ export const nameSearchSql = `
      WHERE length(t.word) >= 2
   ),
   m AS MATERIALIZED (
-    SELECT w.i, d.part, d.word, min((NOT d.variant = ANY(w.typed))::int + d.edits) AS d
+    SELECT w.i, d.part, d.word, d.word <> w.word AS other,
+           min((NOT d.variant = ANY(w.typed))::int + d.edits) AS d
       FROM w CROSS JOIN LATERAL (
         SELECT d.variant, d.part, d.word, d.edits FROM foreigner_name_words d
          WHERE d.variant = ANY(ARRAY(SELECT name_skeleton_variants(w.word)))) AS d
-     GROUP BY w.i, d.part, d.word
+     GROUP BY w.i, w.word, d.part, d.word
   ),
-  ms AS MATERIALIZED (SELECT i, word, d FROM m WHERE part = 's'),
-  mg AS MATERIALIZED (SELECT i, word, d FROM m WHERE part = 'g'),
+  ms AS MATERIALIZED (SELECT i, word, other, d FROM m WHERE part = 's'),
+  mg AS MATERIALIZED (SELECT i, word, other, d FROM m WHERE part = 'g'),
   c AS MATERIALIZED (
-    SELECT s.word || ' ' || g.word AS pair, min(s.d + g.d) AS d
+    SELECT s.word || ' ' || g.word AS pair, min(s.d + g.d) AS d,
+           bool_or(s.d + g.d = 0 AND (s.other OR g.other)) AS read
       FROM ms s JOIN mg g ON g.i = s.i + 1 OR (s.i = (SELECT max(i) FROM w) AND g.i = 1)
      WHERE s.d + g.d <= 2 AND (SELECT count(*) FROM w) >= 2
      GROUP BY 1
   ),
   p AS MATERIALIZED (
-    SELECT ARRAY(SELECT pair FROM c WHERE d <= t.upto) AS a, ARRAY(SELECT pair FROM c WHERE d = 0 AND t.upto >= 0) AS exact
+    SELECT ARRAY(SELECT pair FROM c WHERE d <= t.upto) AS a, ARRAY(SELECT pair FROM c WHERE read AND t.upto >= 0) AS read
       FROM (SELECT coalesce(max(d), -1) AS upto FROM (
               SELECT d, sum(count(*)) OVER (ORDER BY d) AS total FROM c GROUP BY d) AS tiers
              WHERE total <= 1000) AS t
@@ -46,7 +48,7 @@ export const nameSearchSql = `
     SELECT max(f.id) AS id, count(*) - 1 AS others,
            ((similarity(f.name_skel, q.s) + similarity(f.name_key, q.k)) / 2
             + CASE WHEN f.name_skel = q.s THEN 0.1 ELSE 0 END
-            + CASE WHEN f.pair_key = ANY((SELECT exact FROM p)::text[]) THEN 0.1 ELSE 0 END) AS score
+            + CASE WHEN f.pair_key = ANY((SELECT read FROM p)::text[]) THEN 0.1 ELSE 0 END) AS score
       FROM foreigners f, q
      WHERE f.pair_key = ANY((SELECT a FROM p)::text[])
      GROUP BY f.surname, f.given_names, f.name_skel, f.name_key, f.pair_key, q.s, q.k

@@ -90,7 +90,7 @@ export interface NameSearchOptions {
 const fallbackBelow = 0.5
 /**
  * At most this many surname × given-name pairs are ranked (each is a probe of the pair index); a
- * vaguer query keeps its nearer pairs, or, when even the exact ones are more, falls back.
+ * vaguer query keeps its nearer pairs, or, when even the nearest (distance 0) are more, falls back.
  */
 const maxPairs = 1000
 
@@ -127,7 +127,7 @@ export async function searchForeignersByName(
   // Among deposit holders the pair rows would each need a deposit probe (a common name has thousands):
   // the surname-key search with its few candidates serves the hall look-up (bench: p95 300 ms with
   // pairs at 2 M people; this path gave 27 ms in the run before).
-  const pairs = opts.onlyDepositHolders ? { all: [], exact: [] } : await pairKeys(db, pairSkeleton)
+  const pairs = opts.onlyDepositHolders ? { all: [], read: [] } : await pairKeys(db, pairSkeleton)
   const matches = pairs.all.length ? await rankPairs(db, pairs, key, skeleton, limit, opts) : []
   if (matches.length >= limit) return matches
   const seen = new Set(matches.map((m) => m.id))
@@ -156,10 +156,14 @@ async function firstOfEachSpelling(db: Db, matches: NameMatch[]): Promise<NameMa
   })
 }
 
-/** The candidate pair keys; `exact` those whose words are a reading of the query's words as typed. */
+/**
+ * The candidate pair keys; `read` those whose words are the query's words as typed only through a
+ * reading (j as ج or й, x typed as s, an attached article): Jufayth for Dschufeith. The skeleton
+ * similarity of the ranking cannot see these (it reads every j as a vowel), so they are raised.
+ */
 interface Pairs {
   all: string[]
-  exact: string[]
+  read: string[]
 }
 
 /**
@@ -172,7 +176,7 @@ interface Pairs {
  */
 async function pairKeys(db: Db, skeleton: string): Promise<Pairs> {
   const words = skeleton.split(' ').filter((w) => w.length >= 2)
-  if (words.length < 2) return { all: [], exact: [] }
+  if (words.length < 2) return { all: [], read: [] }
   const typed = words.map((w) => new Set(readingsOf(w)))
   const variants = words.map((w) => skeletonVariants(w))
   const found = (await db.raw(
@@ -200,11 +204,13 @@ async function pairKeys(db: Db, skeleton: string): Promise<Pairs> {
   const combos = words.map((_, i) => [i, i + 1] as const).filter(([, j]) => j <= last)
   combos.push([last, 0])
   const distance = new Map<string, number>()
+  const read = new Set<string>()
   for (const [i, j] of combos)
     for (const [s, ds] of surnames[i]!)
       for (const [g, dg] of given[j]!) {
         const pair = `${s} ${g}`
         if (ds + dg <= 2) distance.set(pair, Math.min(distance.get(pair) ?? 2, ds + dg))
+        if (ds + dg === 0 && (s !== words[i] || g !== words[j])) read.add(pair)
       }
   const all: string[] = []
   for (const d of [0, 1, 2]) {
@@ -212,7 +218,7 @@ async function pairKeys(db: Db, skeleton: string): Promise<Pairs> {
     if (all.length + tier.length > maxPairs) break
     all.push(...tier)
   }
-  return { all, exact: all.filter((pair) => distance.get(pair) === 0) }
+  return { all, read: all.filter((pair) => read.has(pair)) }
 }
 
 /** A word's readings, with hushing sounds also read as hissing ones (as the dictionary holds them). */
@@ -236,8 +242,8 @@ function filtersOf(opts: NameSearchOptions): string {
 /**
  * Similarity to the query (skeleton and spelling key, half each), raised for a skeleton equal to the
  * query's (all its words, so Yusuf Yusuf Umar comes before Yoosuf Umar for Yoosuf Yoosuf Umar) and
- * for an exact pair (a reading, not a typo, of the words typed). Bindings: skeleton, key, skeleton,
- * exact pairs.
+ * for a pair that is the words typed through a reading (Jufayth for Dschufeith; see `Pairs`).
+ * Bindings: skeleton, key, skeleton, those pairs.
  */
 const scoreSql = `((similarity(f.name_skel, ?) + similarity(f.name_key, ?)) / 2
   + CASE WHEN f.name_skel = ? THEN 0.1 ELSE 0 END + CASE WHEN f.pair_key = ANY(?::text[]) THEN 0.1 ELSE 0 END)`
@@ -260,7 +266,7 @@ async function rankPairs(
        WHERE f.pair_key = ANY(?::text[]) ${filtersOf(opts)}
        ORDER BY score DESC, f.id DESC
        LIMIT ?`,
-      [skeleton, key, skeleton, pairs.exact, pairs.all, limit],
+      [skeleton, key, skeleton, pairs.read, pairs.all, limit],
     )) as { rows: Array<{ id: string; score: number }> }
     return result.rows.map((r) => ({ id: Number(r.id), score: Number(r.score), sameSpelling: 0 }))
   }
@@ -272,7 +278,7 @@ async function rankPairs(
      GROUP BY f.surname, f.given_names, f.name_skel, f.name_key, f.pair_key
      ORDER BY score DESC, id DESC
      LIMIT ?`,
-    [skeleton, key, skeleton, pairs.exact, pairs.all, limit],
+    [skeleton, key, skeleton, pairs.read, pairs.all, limit],
   )) as { rows: Array<{ id: string; score: number; others: string }> }
   return result.rows.map((r) => ({
     id: Number(r.id),
