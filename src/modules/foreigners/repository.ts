@@ -124,10 +124,10 @@ export async function searchForeignersByName(
   const pairSkeleton = keyed.rows[0]?.p ?? ''
   const keyVariants = keyed.rows[0]?.v ?? []
   if (key === '' || keyVariants.length === 0) return []
-  // Among deposit holders the pair rows would each need a deposit probe (a common name has thousands):
-  // the surname-key search with its few candidates serves the hall look-up (bench: p95 300 ms with
-  // pairs at 2 M people; this path gave 27 ms in the run before).
-  const pairs = opts.onlyDepositHolders ? { all: [], read: [] } : await pairKeys(db, pairSkeleton)
+  // Among deposit holders too: each pair row needs a deposit probe, but the nearest tiers of at most
+  // 1000 pairs (migration 205) keep them few, while the surname-key search ranks every person of a
+  // common surname (46 k rows and a hash of all deposits for Nguyen Bich Hanh: 97 ms).
+  const pairs = await pairKeys(db, pairSkeleton)
   const matches = pairs.all.length ? await rankPairs(db, pairs, key, skeleton, limit, opts) : []
   if (matches.length >= limit) return matches
   const seen = new Set(matches.map((m) => m.id))
