@@ -8,10 +8,16 @@ import * as m200 from './200_foreigners.js'
 import * as m201 from './201_deposits.js'
 import * as m202 from './202_foreigner_name_skeleton.js'
 import * as m203 from './203_foreigners_version.js'
+import * as m205 from './205_foreigner_name_readings.js'
 import * as m300 from './300_archive.js'
 import * as m310 from './310_archive_folder_status_width.js'
 
-type Migration = { up(knex: Knex): Promise<void>; down?(knex: Knex): Promise<void> }
+type Migration = {
+  up(knex: Knex): Promise<void>
+  down?(knex: Knex): Promise<void>
+  /** `{ transaction: false }`: the migration opens its own transaction (e.g. to VACUUM after it). */
+  config?: { transaction?: boolean }
+}
 
 /**
  * Migrations are imported statically (Knex's dynamic import cannot load .ts under Vitest).
@@ -27,6 +33,7 @@ const migrations: Array<[string, Migration]> = [
   ['201_deposits', m201],
   ['202_foreigner_name_skeleton', m202],
   ['203_foreigners_version', m203],
+  ['205_foreigner_name_readings', m205],
   ['300_archive', m300],
   ['310_archive_folder_status_width', m310],
 ]
@@ -35,6 +42,7 @@ export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
   getMigrations: async () => migrations,
   getMigrationName: ([name]) => name,
   getMigration: async ([, m]) => ({
+    ...(m.config ? { config: m.config } : {}),
     up: m.up,
     down:
       m.down ??

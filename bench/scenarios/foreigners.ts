@@ -5,33 +5,53 @@ import { sessionQueries } from './app.js'
 
 /**
  * The name search of the module in one statement, doing what its short statements do: the query's
- * key and skeleton → the surname words and given names its words may stand for (dictionary) → their
- * pair keys → people on the covering index, one line per spelling. The MATERIALIZED CTEs hand the
- * arrays on like the module's round trips, so the plan stays on the indexes. (The module's fallback
- * for one-word and rare names is not part of the floor.)
+ * key, skeleton and pair-key words → the surname words and given names each word may stand for
+ * (dictionary), with the distance of the nearest reading → the pairs of a word and the next one or
+ * the last and the first, nearest tiers up to 1000 pairs → people on the covering index, one line
+ * per spelling, with the module's score. The MATERIALIZED CTEs hand the arrays on like the module's
+ * round trips, so the plan stays on the indexes. (The module's fallback for one-word and rare names
+ * is not part of the floor.)
  */
 export const nameSearchSql = `
-  WITH q AS MATERIALIZED (SELECT name_key($1) AS k, name_skeleton($1) AS s),
+  WITH q AS MATERIALIZED (SELECT name_key($1) AS k, name_skeleton($1) AS s, name_pair_skeleton($1) AS p),
   w AS MATERIALIZED (
-    SELECT t.i, t.word FROM q, unnest(string_to_array(q.s, ' ')) WITH ORDINALITY AS t(word, i)
+    SELECT row_number() OVER (ORDER BY t.i) AS i, t.word,
+           ARRAY(SELECT r FROM name_skeleton_readings(t.word) AS r
+                 UNION SELECT replace(r, 'x', 's') FROM name_skeleton_readings(t.word) AS r) AS typed
+      FROM q, unnest(string_to_array(q.p, ' ')) WITH ORDINALITY AS t(word, i)
      WHERE length(t.word) >= 2
   ),
   m AS MATERIALIZED (
-    SELECT DISTINCT w.i, d.part, d.word
+    SELECT w.i, d.part, d.word, d.word <> w.word AS other,
+           min((NOT d.variant = ANY(w.typed))::int + d.edits) AS d
       FROM w CROSS JOIN LATERAL (
-        SELECT d.part, d.word FROM foreigner_name_words d
+        SELECT d.variant, d.part, d.word, d.edits FROM foreigner_name_words d
          WHERE d.variant = ANY(ARRAY(SELECT name_skeleton_variants(w.word)))) AS d
+     GROUP BY w.i, w.word, d.part, d.word
+  ),
+  ms AS MATERIALIZED (SELECT i, word, other, d FROM m WHERE part = 's'),
+  mg AS MATERIALIZED (SELECT i, word, other, d FROM m WHERE part = 'g'),
+  c AS MATERIALIZED (
+    SELECT s.word || ' ' || g.word AS pair, min(s.d + g.d) AS d,
+           bool_or(s.d + g.d = 0 AND (s.other OR g.other)) AS read
+      FROM ms s JOIN mg g ON g.i = s.i + 1 OR (s.i = (SELECT max(i) FROM w) AND g.i = 1)
+     WHERE s.d + g.d <= 2 AND (SELECT count(*) FROM w) >= 2
+     GROUP BY 1
   ),
   p AS MATERIALIZED (
-    SELECT ARRAY(SELECT DISTINCT s.word || ' ' || g.word FROM m s JOIN m g
-                  ON s.i <> g.i AND s.part = 's' AND g.part = 'g') AS a
+    SELECT ARRAY(SELECT pair FROM c WHERE d <= t.upto) AS a, ARRAY(SELECT pair FROM c WHERE read AND t.upto >= 0) AS read
+      FROM (SELECT coalesce(max(d), -1) AS upto FROM (
+              SELECT d, sum(count(*)) OVER (ORDER BY d) AS total FROM c GROUP BY d) AS tiers
+             WHERE total <= 1000) AS t
   ),
   r AS (
     SELECT max(f.id) AS id, count(*) - 1 AS others,
-           (similarity(f.name_skel, q.s) + similarity(f.name_key, q.k)) / 2 AS score
+           ((similarity(f.name_skel, q.s) + similarity(f.name_key, q.k)) / 2
+            + CASE WHEN f.name_skel = q.s THEN 0.1 ELSE 0 END
+            + CASE WHEN f.pair_key = ANY((SELECT read FROM p)::text[]) THEN 0.1 ELSE 0 END) AS score
       FROM foreigners f, q
      WHERE f.pair_key = ANY((SELECT a FROM p)::text[])
-     GROUP BY f.surname, f.given_names, f.name_skel, f.name_key, q.s, q.k
+     GROUP BY f.surname, f.given_names, f.name_skel, f.name_key, f.pair_key, q.s, q.k
      ORDER BY score DESC, id DESC
      LIMIT $2
   )

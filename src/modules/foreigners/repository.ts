@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 import type { Db } from '../../shared/db/index.js'
-import { skeletonVariants } from './name-skeleton.js'
+import { skeletonReadings, skeletonVariants } from './name-skeleton.js'
 
 export interface ForeignerRow {
   id: number
@@ -88,18 +88,23 @@ export interface NameSearchOptions {
 
 /** Below this best score the surname-key candidates are judged poor and the trigram index is asked too. */
 const fallbackBelow = 0.5
-/** More surname × given-name pairs than this and the query is too vague for the pair index. */
-const maxPairs = 6000
+/**
+ * At most this many surname × given-name pairs are ranked (each is a probe of the pair index); a
+ * vaguer query keeps its nearer pairs, or, when even the nearest (distance 0) are more, falls back.
+ */
+const maxPairs = 1000
 
 /**
  * Transliteration- and typo-tolerant name search: THE query behind the hall look-up, the foreigner
  * search and the duplicate check (benchmarks call it too). Short statements rather than one, so the
  * planner sees real array sizes and stays on the indexes:
- * 1. the query's spelling key and sound-alike skeleton (migrations 200, 202);
- * 2. each skeleton word's dictionary entries (`foreigner_name_words`: the word, its form with x read
- *    as s, and the 1-deletions of both) give the surname words and given names it may stand for;
- * 3. people whose pair key (first surname word, first given name) is one of the pairs of those words,
- *    in either order, ranked, showing each exact spelling once unless a date of birth narrows it;
+ * 1. the query's spelling key, sound-alike skeleton and pair skeleton (migrations 200, 202, 205);
+ * 2. each pair-skeleton word's dictionary entries (`foreigner_name_words`: the word's readings, their
+ *    forms with x read as s, and the 1-deletions of those) give the surname words and given names it
+ *    may stand for, and how near;
+ * 3. people whose pair key (first surname word, first given name) is one of the nearest pairs of
+ *    those words (surname first or last), ranked, showing each exact spelling once unless a date of
+ *    birth narrows it;
  * 4. when that finds fewer than `limit` people (a one-word search, a rare name), the surname-key
  *    dictionary of migration 200 and, for poor matches, the trigram index fill the list.
  */
@@ -110,19 +115,20 @@ export async function searchForeignersByName(
 ): Promise<NameMatch[]> {
   const limit = opts.limit ?? 10
   const keyed = (await db.raw(
-    `SELECT q.k, name_skeleton(?) AS s, ARRAY(SELECT name_key_deletions(q.k)) AS v
+    `SELECT q.k, name_skeleton(?) AS s, name_pair_skeleton(?) AS p, ARRAY(SELECT name_key_deletions(q.k)) AS v
        FROM (SELECT name_key(?) AS k) q`,
-    [name, name],
-  )) as { rows: Array<{ k: string | null; s: string | null; v: string[] }> }
+    [name, name, name],
+  )) as { rows: Array<{ k: string | null; s: string | null; p: string | null; v: string[] }> }
   const key = keyed.rows[0]?.k ?? ''
   const skeleton = keyed.rows[0]?.s ?? ''
+  const pairSkeleton = keyed.rows[0]?.p ?? ''
   const keyVariants = keyed.rows[0]?.v ?? []
   if (key === '' || keyVariants.length === 0) return []
-  // Among deposit holders the pair rows would each need a deposit probe (a common name has thousands):
-  // the surname-key search with its few candidates serves the hall look-up (bench: p95 300 ms with
-  // pairs at 2 M people; this path gave 27 ms in the run before).
-  const pairs = opts.onlyDepositHolders ? [] : await pairKeys(db, skeleton)
-  const matches = pairs.length ? await rankPairs(db, pairs, key, skeleton, limit, opts) : []
+  // Among deposit holders too: each pair row needs a deposit probe, but the nearest tiers of at most
+  // 1000 pairs (migration 205) keep them few, while the surname-key search ranks every person of a
+  // common surname (46 k rows and a hash of all deposits for Nguyen Bich Hanh: 97 ms).
+  const pairs = await pairKeys(db, pairSkeleton)
+  const matches = pairs.all.length ? await rankPairs(db, pairs, key, skeleton, limit, opts) : []
   if (matches.length >= limit) return matches
   const seen = new Set(matches.map((m) => m.id))
   const more = (await surnameKeyMatches(db, key, keyVariants, limit, opts)).filter((m) => !seen.has(m.id))
@@ -151,33 +157,74 @@ async function firstOfEachSpelling(db: Db, matches: NameMatch[]): Promise<NameMa
 }
 
 /**
- * Every (surname word, given name) pair the query's words may stand for, in either order: the
- * dictionary gives each query word the surname words and the given names it may be.
+ * The candidate pair keys; `read` those whose words are the query's words as typed only through a
+ * reading (j as ج or й, x typed as s, an attached article): Jufayth for Dschufeith. The skeleton
+ * similarity of the ranking cannot see these (it reads every j as a vowel), so they are raised.
  */
-async function pairKeys(db: Db, skeleton: string): Promise<string[]> {
+interface Pairs {
+  all: string[]
+  read: string[]
+}
+
+/**
+ * Every (surname word, given name) pair the query's words may stand for: a word and the next one
+ * (surname first) or the last word and the first (given names first). The dictionary gives each
+ * query word the surname words and the given names it may be, each with its distance: 0 when they
+ * share a reading (Jufayth for Dschufeith), 1 when one is the other with a letter left out, 2 when
+ * both are (a letter changed). Pairs further than 2 in all are left out; when a vague query still
+ * has too many, the furthest go first.
+ */
+async function pairKeys(db: Db, skeleton: string): Promise<Pairs> {
   const words = skeleton.split(' ').filter((w) => w.length >= 2)
-  if (words.length < 2) return []
+  if (words.length < 2) return { all: [], read: [] }
+  const typed = words.map((w) => new Set(readingsOf(w)))
   const variants = words.map((w) => skeletonVariants(w))
   const found = (await db.raw(
-    `SELECT variant, part, word FROM foreigner_name_words WHERE variant = ANY(?::text[])`,
+    `SELECT variant, part, word, edits FROM foreigner_name_words WHERE variant = ANY(?::text[])`,
     [[...new Set(variants.flat())]],
-  )) as { rows: Array<{ variant: string; part: 's' | 'g'; word: string }> }
-  const entries = new Map<string, Array<{ part: 's' | 'g'; word: string }>>()
+  )) as { rows: Array<{ variant: string; part: 's' | 'g'; word: string; edits: number }> }
+  const entries = new Map<string, Array<{ part: 's' | 'g'; word: string; edits: number }>>()
   for (const r of found.rows) entries.set(r.variant, [...(entries.get(r.variant) ?? []), r])
+  // For query word i: the words of a part it may be, with the fewest edits over the shared entries
+  // (the query's side: the entry is a reading of the word as typed, or one of its deletions).
   const meant = (part: 's' | 'g') =>
-    variants.map((vs) => [
-      ...new Set(vs.flatMap((v) => (entries.get(v) ?? []).filter((e) => e.part === part).map((e) => e.word))),
-    ])
+    variants.map((vs, i) => {
+      const best = new Map<string, number>()
+      for (const v of vs)
+        for (const e of entries.get(v) ?? []) {
+          if (e.part !== part) continue
+          const d = (typed[i]!.has(v) ? 0 : 1) + Number(e.edits)
+          best.set(e.word, Math.min(best.get(e.word) ?? 2, d))
+        }
+      return best
+    })
   const surnames = meant('s')
   const given = meant('g')
-  const pairs = new Set<string>()
-  for (let i = 0; i < words.length; i += 1)
-    for (let j = 0; j < words.length; j += 1) {
-      if (i === j) continue
-      for (const s of surnames[i]!) for (const g of given[j]!) pairs.add(`${s} ${g}`)
-      if (pairs.size > maxPairs) return []
-    }
-  return [...pairs]
+  const last = words.length - 1
+  const combos = words.map((_, i) => [i, i + 1] as const).filter(([, j]) => j <= last)
+  combos.push([last, 0])
+  const distance = new Map<string, number>()
+  const read = new Set<string>()
+  for (const [i, j] of combos)
+    for (const [s, ds] of surnames[i]!)
+      for (const [g, dg] of given[j]!) {
+        const pair = `${s} ${g}`
+        if (ds + dg <= 2) distance.set(pair, Math.min(distance.get(pair) ?? 2, ds + dg))
+        if (ds + dg === 0 && (s !== words[i] || g !== words[j])) read.add(pair)
+      }
+  const all: string[] = []
+  for (const d of [0, 1, 2]) {
+    const tier = [...distance].filter(([, pd]) => pd === d).map(([pair]) => pair)
+    if (all.length + tier.length > maxPairs) break
+    all.push(...tier)
+  }
+  return { all, read: all.filter((pair) => read.has(pair)) }
+}
+
+/** A word's readings, with hushing sounds also read as hissing ones (as the dictionary holds them). */
+const readingsOf = (word: string) => {
+  const rs = skeletonReadings(word)
+  return [...rs, ...rs.map((r) => r.replaceAll('x', 's'))]
 }
 
 function filtersOf(opts: NameSearchOptions): string {
@@ -192,9 +239,18 @@ function filtersOf(opts: NameSearchOptions): string {
   return `${holders} ${born}`
 }
 
+/**
+ * Similarity to the query (skeleton and spelling key, half each), raised for a skeleton equal to the
+ * query's (all its words, so Yusuf Yusuf Umar comes before Yoosuf Umar for Yoosuf Yoosuf Umar) and
+ * for a pair that is the words typed through a reading (Jufayth for Dschufeith; see `Pairs`).
+ * Bindings: skeleton, key, skeleton, those pairs.
+ */
+const scoreSql = `((similarity(f.name_skel, ?) + similarity(f.name_key, ?)) / 2
+  + CASE WHEN f.name_skel = ? THEN 0.1 ELSE 0 END + CASE WHEN f.pair_key = ANY(?::text[]) THEN 0.1 ELSE 0 END)`
+
 async function rankPairs(
   db: Db,
-  pairs: string[],
+  pairs: Pairs,
   key: string,
   skeleton: string,
   limit: number,
@@ -205,24 +261,24 @@ async function rankPairs(
   // of the same person get the room; similarity is then computed once per spelling.
   if (!onePerSpelling(opts)) {
     const result = (await db.raw(
-      `SELECT f.id, (similarity(f.name_skel, ?) + similarity(f.name_key, ?)) / 2 AS score
+      `SELECT f.id, ${scoreSql} AS score
        FROM foreigners f
        WHERE f.pair_key = ANY(?::text[]) ${filtersOf(opts)}
        ORDER BY score DESC, f.id DESC
        LIMIT ?`,
-      [skeleton, key, pairs, limit],
+      [skeleton, key, skeleton, pairs.read, pairs.all, limit],
     )) as { rows: Array<{ id: string; score: number }> }
     return result.rows.map((r) => ({ id: Number(r.id), score: Number(r.score), sameSpelling: 0 }))
   }
   const result = (await db.raw(
     `SELECT max(f.id) AS id, count(*) - 1 AS others,
-            (similarity(f.name_skel, ?) + similarity(f.name_key, ?)) / 2 AS score
+            ${scoreSql} AS score
      FROM foreigners f
      WHERE f.pair_key = ANY(?::text[]) ${filtersOf(opts)}
-     GROUP BY f.surname, f.given_names, f.name_skel, f.name_key
+     GROUP BY f.surname, f.given_names, f.name_skel, f.name_key, f.pair_key
      ORDER BY score DESC, id DESC
      LIMIT ?`,
-    [skeleton, key, pairs, limit],
+    [skeleton, key, skeleton, pairs.read, pairs.all, limit],
   )) as { rows: Array<{ id: string; score: number; others: string }> }
   return result.rows.map((r) => ({
     id: Number(r.id),

@@ -183,6 +183,17 @@ describe('look-up', () => {
       .first('details')
     expect(JSON.stringify(audit.details)).toContain('loc-s1')
   })
+  it('finds a holder by surname and given name as another tradition writes them (j as dsch)', async () => {
+    const d = await service.takeIn(
+      db,
+      actor,
+      input({ surname: 'JUFAYTH', givenNames: 'FATIMA', documentNumber: 'N 0081734', nationality: 'SYR' }),
+      [],
+    )
+    const found = await service.lookup(db, actor, 'Dschufeith Fatima')
+    expect(found.kind).toBe('name')
+    expect(found.deposits.map((x) => x.id)).toContain(d.id)
+  })
 })
 
 describe('stocktake', () => {
