@@ -215,6 +215,7 @@ export const foreignersScenarios: Scenario[] = [
         expect: [200],
         floor: {
           queries: [...sessionQueries(session.cookie, Number(user.id)), { sql: nameSearchSql, params }],
+          audit: 'foreigners.searched',
         },
         explain: { sql: nameSearchSql, params: params[0]! },
       }
