@@ -169,7 +169,7 @@ export async function updateIncoming(db: Db, id: number, fields: Record<string, 
   await db('incoming_items').where({ id }).update(fields)
 }
 
-/** The register with non-personal filters; `text` (already folded by the caller's query) is optional. */
+/** The register with non-personal filters; `text` (free text, folded here in SQL) is optional. */
 export function incomingQuery(db: Db, f: ListFilters & { text?: string; today?: string }): Knex.QueryBuilder {
   const q = db('incoming_items as i').leftJoin('org_units as o', 'o.id', 'i.unit_id').select(listColumns)
   if (f.from)
@@ -186,10 +186,16 @@ export function incomingQuery(db: Db, f: ListFilters & { text?: string; today?: 
     if (f.inquiry === 'overdue') q.where('i.due_date', '<', f.today!)
   }
   if (f.text) {
-    // Each word must occur (as a substring) in the folded text; the trigram index serves LIKE '%…%'.
-    for (const word of f.text.split(/\s+/).filter(Boolean).slice(0, 8)) {
-      q.whereRaw(`i.search_norm LIKE '%' || lower(f_unaccent(?)) || '%'`, [word.replace(/[%_\\]/g, '')])
-    }
+    // Each word must occur (as a substring) in the folded text. The substring checks are cheap and come
+    // first; the word index (migration 204) finds the rows, and checks only what it can on its own terms:
+    // the words of 3+ characters between punctuation. With none, the checks alone scan the register.
+    const words = f.text.split(/\s+/).filter(Boolean).slice(0, 8)
+    for (const word of words) q.whereRaw('strpos(i.search_norm, lower(f_unaccent(?))) > 0', [word])
+    const text = words.join(' ')
+    q.whereRaw(
+      '(registry_search_query(?) IS NULL OR registry_search_terms(i.search_norm) @@ registry_search_query(?))',
+      [text, text],
+    )
   }
   return q
 }

@@ -58,6 +58,8 @@ export function searchRoutes({ db, config }: AppDeps): Router {
   /**
    * The first page, newest first, is probed among the newest items before the whole register: a common
    * word then stops early, and a rare one falls through to the index (PERFORMANCE.md §2, adaptive probe).
+   * The probe reads the newest rows as a derived table, so it costs the same whatever the words: a bound
+   * `id > max(id) - n` is unknown when planning, and the planner took the whole index instead.
    */
   const firstPageFast = async (
     list: ReturnType<typeof parseListQuery>,
@@ -67,7 +69,7 @@ export function searchRoutes({ db, config }: AppDeps): Router {
     if (!list.after && list.sort === 'registered' && list.dir === 'desc') {
       const recent = repo
         .incomingQuery(db, filters)
-        .where('i.id', '>', db.raw('(select coalesce(max(id), 0) - ? from incoming_items)', [recentWindow]))
+        .from(db.raw('(select * from incoming_items order by id desc limit ?) as i', [recentWindow]))
       const rows = (await applyKeyset(recent, list, incomingSorts, 'i.id')) as repo.IncomingListRow[]
       if (rows.length > list.limit) return rows
     }
