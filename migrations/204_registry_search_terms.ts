@@ -16,13 +16,14 @@ const separators = '[\\s\\x21-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7e]+'
  * skip through the long posting lists of common words; the `~` prefix scans are short because a word
  * seldom occurs inside another (`djamila` for `jamila`, `sprawie` for `praw`).
  *
- * `registry_search_terms` is costly per row (≈ 40 µs); its COST keeps the planner from filtering a
- * newest-first scan with it before the cheap substring checks that come with it in the query.
+ * `registry_search_terms` is costly per row (≈ 40 µs). As a SQL function that cannot be inlined it has
+ * the default COST 100, so the planner evaluates the cheap substring checks that come with it in the
+ * query first, and a newest-first scan calls it only on rows that contain every word.
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.raw(`
     CREATE OR REPLACE FUNCTION registry_search_terms(text) RETURNS tsvector
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT COST 1000
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
     AS $$ SELECT array_to_tsvector(
         array_agg(left(w, n)) FILTER (WHERE n >= 3)
         || array_agg('~' || right(w, -n)) FILTER (WHERE length(w) - n >= 3))
