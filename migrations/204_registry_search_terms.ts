@@ -41,6 +41,8 @@ export async function up(knex: Knex): Promise<void> {
       WHERE length(w) >= 3 $$`)
   await knex.raw(`CREATE INDEX incoming_items_search_terms ON incoming_items
     USING gin (registry_search_terms(search_norm))`)
+  // The registry searched search_norm with LIKE through this index; nothing else does.
+  await knex.raw('DROP INDEX incoming_items_search_trgm')
   // The planner weighs a newest-first scan against the index by the words' frequencies, which ANALYZE
   // collects for the index expression; autovacuum analyses after enough changed rows, not after a new
   // index. The default statistics target keeps that sample (and each later analyse) at a few seconds per 1 M items.
