@@ -16,7 +16,8 @@ const registerHeadlineSql = `SELECT (SELECT last_number FROM register_counters
 
 /**
  * Free text: every word a substring of the folded text, newest first, as BOK's repository builds it
- * over the whole register: cheap substring checks, then the word index (migration 204). Two words here.
+ * over the whole register (its later pages; the first page probes the newest items before, see the
+ * registry's CONTEXT.md): substring checks, then the word index (migration 204). Two words here.
  */
 export const registrySearchSql = `SELECT ${listColumns} FROM incoming_items i LEFT JOIN org_units o ON o.id = i.unit_id
   WHERE strpos(i.search_norm, lower(f_unaccent($1))) > 0 AND strpos(i.search_norm, lower(f_unaccent($2))) > 0
