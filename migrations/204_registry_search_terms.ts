@@ -16,7 +16,7 @@ const separators = '[\\s\\x21-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7e]+'
  * skip through the long posting lists of common words; the `~` prefix scans are short because a word
  * seldom occurs inside another (`djamila` for `jamila`, `sprawie` for `praw`).
  *
- * `registry_search_terms` is costly per row (≈ 40 µs). As a SQL function that cannot be inlined it has
+ * `registry_search_terms` is costly per row (≈ 30 µs). As a SQL function that cannot be inlined it has
  * the default COST 100, so the planner evaluates the cheap substring checks that come with it in the
  * query first, and a newest-first scan calls it only on rows that contain every word. That cost also
  * made the planner start parallel workers for scans that stop after a few hundred rows (80 ms instead

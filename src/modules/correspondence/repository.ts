@@ -174,7 +174,7 @@ export type IncomingFilters = ListFilters & { text?: string; today?: string }
 /**
  * The register with non-personal filters; `text` (free text, folded here in SQL) is optional.
  * `scan: true` leaves out the word index's condition, for queries that read a window of rows anyway:
- * the substring checks alone decide, and the index function would cost ≈ 40 µs on every hit.
+ * the substring checks alone decide, and the index function would cost ≈ 30 µs on every hit.
  */
 export function incomingQuery(db: Db, f: IncomingFilters, { scan = false } = {}): Knex.QueryBuilder {
   const q = db('incoming_items as i').leftJoin('org_units as o', 'o.id', 'i.unit_id').select(listColumns)
