@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 
-/** What splits the folded text into words: whitespace and ASCII punctuation (f_unaccent folds „ ” – … to ASCII). */
+/** What splits the folded text into words: whitespace and ASCII punctuation (f_unaccent folds „ ” – …). */
 const separators = '[\\s\\x21-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7e]+'
 
 /**
@@ -45,6 +45,7 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw('DROP INDEX incoming_items_search_trgm')
   // The planner weighs a newest-first scan against the index by the words' frequencies, which ANALYZE
   // collects for the index expression; autovacuum analyses after enough changed rows, not after a new
-  // index. The default statistics target keeps that sample (and each later analyse) at a few seconds per 1 M items.
+  // index. The default statistics target keeps that sample (and each later analyse) to a few seconds
+  // per 1 M items.
   await knex.raw('ANALYZE incoming_items')
 }
