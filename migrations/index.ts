@@ -8,6 +8,7 @@ import * as m200 from './200_foreigners.js'
 import * as m201 from './201_deposits.js'
 import * as m202 from './202_foreigner_name_skeleton.js'
 import * as m203 from './203_foreigners_version.js'
+import * as m204 from './204_registry_search_terms.js'
 import * as m205 from './205_foreigner_name_readings.js'
 import * as m300 from './300_archive.js'
 import * as m310 from './310_archive_folder_status_width.js'
@@ -33,6 +34,7 @@ const migrations: Array<[string, Migration]> = [
   ['201_deposits', m201],
   ['202_foreigner_name_skeleton', m202],
   ['203_foreigners_version', m203],
+  ['204_registry_search_terms', m204],
   ['205_foreigner_name_readings', m205],
   ['300_archive', m300],
   ['310_archive_folder_status_width', m310],

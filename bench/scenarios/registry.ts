@@ -14,9 +14,15 @@ const registerHeadlineSql = `SELECT (SELECT last_number FROM register_counters
     WHERE register = 'registry.incoming' AND scope = '' AND year = $1) AS last_number,
   (SELECT count(*)::int FROM incoming_items WHERE year = $1 AND status = 'annulled') AS annulled`
 
-/** Free text: every word a substring of the folded text (trigram GIN), newest first. Two words here. */
+/**
+ * Free text: every word a substring of the folded text, newest first, as BOK's repository builds it
+ * over the whole register (its later pages; the first page probes the newest items before, see the
+ * registry's CONTEXT.md): substring checks, then the word index (migration 204). Two words here.
+ */
 export const registrySearchSql = `SELECT ${listColumns} FROM incoming_items i LEFT JOIN org_units o ON o.id = i.unit_id
-  WHERE i.search_norm LIKE '%' || lower(f_unaccent($1)) || '%' AND i.search_norm LIKE '%' || lower(f_unaccent($2)) || '%'
+  WHERE strpos(i.search_norm, lower(f_unaccent($1))) > 0 AND strpos(i.search_norm, lower(f_unaccent($2))) > 0
+  AND (registry_search_query($1 || ' ' || $2) IS NULL
+    OR registry_search_terms(i.search_norm) @@ registry_search_query($1 || ' ' || $2))
   ORDER BY i.id DESC LIMIT 51`
 
 export const senderLookupSql = `SELECT id, kind, name, address, email, epuap_address, edelivery_address

@@ -169,9 +169,35 @@ export async function updateIncoming(db: Db, id: number, fields: Record<string, 
   await db('incoming_items').where({ id }).update(fields)
 }
 
-/** The register with non-personal filters; `text` (already folded by the caller's query) is optional. */
-export function incomingQuery(db: Db, f: ListFilters & { text?: string; today?: string }): Knex.QueryBuilder {
+export type IncomingFilters = ListFilters & { text?: string; today?: string }
+
+/**
+ * The register with non-personal filters; `text` (free text, folded here in SQL) is optional.
+ * `scan: true` leaves out the word index's condition, for queries that read a window of rows anyway:
+ * the substring checks alone decide, and the index function would cost ≈ 30 µs on every hit.
+ */
+export function incomingQuery(db: Db, f: IncomingFilters, { scan = false } = {}): Knex.QueryBuilder {
   const q = db('incoming_items as i').leftJoin('org_units as o', 'o.id', 'i.unit_id').select(listColumns)
+  return whereIncoming(db, q, f, !scan)
+}
+
+/**
+ * The same rows for a search whose words are rare: every match from the word index first, then sorted.
+ * The materialised CTE is planned on its own, for all its rows, so the planner cannot pick a
+ * newest-first scan that stops after a page: for rare words that scan reads the whole register
+ * (250 ms for two common words that never meet, like "wniosek skarga").
+ */
+export function incomingMatches(db: Db, f: IncomingFilters): Knex.QueryBuilder {
+  const itemColumns = listColumns.filter((c) => c.startsWith('i.'))
+  const matches = whereIncoming(db, db('incoming_items as i').select(itemColumns), f, true)
+  return db
+    .withMaterialized('matches', matches)
+    .from('matches as i')
+    .leftJoin('org_units as o', 'o.id', 'i.unit_id')
+    .select(listColumns)
+}
+
+function whereIncoming(db: Db, q: Knex.QueryBuilder, f: IncomingFilters, index: boolean): Knex.QueryBuilder {
   if (f.from)
     q.where('i.received_at', '>=', db.raw(`(?::date)::timestamp AT TIME ZONE 'Europe/Warsaw'`, [f.from]))
   if (f.to)
@@ -186,10 +212,17 @@ export function incomingQuery(db: Db, f: ListFilters & { text?: string; today?: 
     if (f.inquiry === 'overdue') q.where('i.due_date', '<', f.today!)
   }
   if (f.text) {
-    // Each word must occur (as a substring) in the folded text; the trigram index serves LIKE '%…%'.
-    for (const word of f.text.split(/\s+/).filter(Boolean).slice(0, 8)) {
-      q.whereRaw(`i.search_norm LIKE '%' || lower(f_unaccent(?)) || '%'`, [word.replace(/[%_\\]/g, '')])
-    }
+    // Each word must occur (as a substring) in the folded text: these checks alone decide. The word
+    // index's condition (migration 204) follows from them; it is there so that the index can find the
+    // rows. It covers the words of 3+ characters between punctuation; with none it is left out.
+    const words = f.text.split(/\s+/).filter(Boolean).slice(0, 8)
+    for (const word of words) q.whereRaw('strpos(i.search_norm, lower(f_unaccent(?))) > 0', [word])
+    const text = words.join(' ')
+    if (index)
+      q.whereRaw(
+        '(registry_search_query(?) IS NULL OR registry_search_terms(i.search_norm) @@ registry_search_query(?))',
+        [text, text],
+      )
   }
   return q
 }

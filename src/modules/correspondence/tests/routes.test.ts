@@ -334,3 +334,66 @@ describe('files chosen with a form that is not saved', () => {
     expect(res.text).toContain('Załączony wcześniej plik nie jest już dostępny')
   })
 })
+
+describe('text search', () => {
+  const register = (over: Record<string, string>) =>
+    post({ ...validFields, receivedDate: '05.03.2026', senderReference: '', ...over }).expect(303)
+
+  /** The senders on the results page of a search, in the order shown. */
+  async function found(
+    q: string,
+    query = '',
+  ): Promise<{ senders: string[]; numbers: string[]; next: string }> {
+    const res = await clerk.agent.post('/registry/search').type('form').send({ _csrf: clerk.csrf, q })
+    expect(res.status).toBe(303)
+    const page = await clerk.agent.get(String(res.headers.location) + query)
+    expect(page.status).toBe(200)
+    const body = page.text.slice(page.text.indexOf('<tbody>'), page.text.indexOf('</tbody>'))
+    const cells = [
+      ...body.matchAll(/<tr[^>]*>\s*<td><a[^>]*>([^<]+)<\/a><\/td>\s*<td>[^<]*<\/td>\s*<td>([^<]+)/g),
+    ]
+    const next = /href="([^"]*after=[^"]*)"/.exec(page.text)?.[1]?.replace(/&amp;/g, '&') ?? ''
+    return { senders: cells.map((c) => c[2]!.trim()), numbers: cells.map((c) => c[1]!), next }
+  }
+
+  it('finds a word inside another word, the start of a word, without Polish letters, and with punctuation', async () => {
+    await register({
+      senderName: 'Djamila Nowak',
+      subject: 'Wniosek o wydanie zaświadczenia',
+      senderReference: 'DPU-II.2409.17.2026',
+    })
+    await register({ senderName: 'Jamila Kowalczyk', subject: 'Skarga na przewlekłość postępowania' })
+    await register({ senderName: 'Uğur Çelik', subject: 'Prośba o zwrot dokumentów' })
+
+    // Newest first; "jamila" also occurs inside "Djamila".
+    expect((await found('jamila')).senders).toEqual(['Jamila Kowalczyk', 'Djamila Nowak'])
+    expect((await found('ZASWIADCZ')).senders).toEqual(['Djamila Nowak'])
+    expect((await found('elik zwrot')).senders).toEqual(['Uğur Çelik'])
+    expect((await found('ii.2409 nowak')).senders).toEqual(['Djamila Nowak'])
+    // Words shorter than three letters are substrings too, with or without a longer word beside them.
+    expect((await found('o przewlekłość')).senders).toEqual(['Jamila Kowalczyk'])
+    expect((await found('wa')).senders).toEqual(expect.arrayContaining(['Jamila Kowalczyk', 'Djamila Nowak']))
+    // Every word must occur: a word found nowhere empties the list, however common the others are.
+    expect((await found('jamila postępowaniax')).senders).toEqual([])
+    expect((await found('kowalczyk zaswiadczenia')).senders).toEqual([])
+  })
+
+  it('pages through more hits than one page, newest first, without repeats or gaps', async () => {
+    for (let i = 0; i < 53; i++)
+      await register({ senderName: 'Hanna Wiśniewska', subject: `Wezwanie do uzupełnienia braków ${i}` })
+    const first = await found('WISNIEWSKA brakow')
+    expect(first.numbers).toHaveLength(50)
+    expect(first.next).toContain('after=')
+    const second = await clerk.agent.get(first.next)
+    const rest = [...second.text.matchAll(/<td><a href="\/registry\/incoming\/\d+">([^<]+)<\/a><\/td>/g)].map(
+      (m) => m[1]!,
+    )
+    const all = [...first.numbers, ...rest]
+    expect(all).toHaveLength(53)
+    expect(new Set(all).size).toBe(53)
+    expect(all).toEqual([...all].sort().reverse())
+    // The same words found by receipt date give the same items.
+    const byReceipt = await found('brakow wisniewska', '?sort=received')
+    expect(byReceipt.numbers).toHaveLength(50)
+  })
+})
