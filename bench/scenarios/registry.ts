@@ -25,6 +25,15 @@ export const registrySearchSql = `SELECT ${listColumns} FROM incoming_items i LE
     OR registry_search_terms(i.search_norm) @@ registry_search_query($1 || ' ' || $2))
   ORDER BY i.id DESC LIMIT 51`
 
+/** The filters' choices every register page shows (units and their staff), as BOK reads them. */
+const registryOptionsQueries = [
+  { sql: `SELECT id, symbol, name FROM org_units WHERE status = 'active' ORDER BY symbol`, params: [] },
+  {
+    sql: `SELECT id, display_name, org_unit_id FROM users WHERE active AND org_unit_id IS NOT NULL ORDER BY display_name`,
+    params: [],
+  },
+]
+
 export const senderLookupSql = `SELECT id, kind, name, address, email, epuap_address, edelivery_address
   FROM registry_senders WHERE name_norm LIKE '%' || lower(f_unaccent($1)) || '%'
   ORDER BY similarity(name_norm, lower(f_unaccent($1))) DESC, id DESC LIMIT 10`
@@ -106,8 +115,10 @@ export const registryScenarios: Scenario[] = [
           queries: [
             ...sessionQueries(session.cookie, Number(user.id)),
             { sql: registerHeadlineSql, params: [[year]] },
+            ...registryOptionsQueries,
             { sql: registryListSql, params: Array.from({ length: env.variety }, (_, i) => [unitFor(i)]) },
           ],
+          audit: 'registry.listed',
         },
       }
     },
@@ -136,8 +147,10 @@ export const registryScenarios: Scenario[] = [
         floor: {
           queries: [
             ...sessionQueries(session.cookie, Number(user.id)),
+            ...registryOptionsQueries,
             { sql: registrySearchSql, params: terms },
           ],
+          audit: 'registry.searched',
         },
         explain: { sql: registrySearchSql, params: terms[0]! },
       }
@@ -175,6 +188,7 @@ export const registryScenarios: Scenario[] = [
             ...sessionQueries(session.cookie, Number(user.id)),
             { sql: senderLookupSql, params: typed.map((q) => [q]) },
           ],
+          audit: 'registry.sendersSearched',
         },
         explain: { sql: senderLookupSql, params: [typed[0]] },
       }

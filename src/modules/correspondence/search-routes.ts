@@ -117,8 +117,12 @@ export function searchRoutes({ db, config }: AppDeps): Router {
       return sendCsv(res, `wyszukiwanie-${today}.csv`, csvHeader(req), rows.map(csvRow(req)))
     }
     const list = parseListQuery(req.query, incomingSorts, { sort: 'registered', dir: 'desc' })
-    const rows = await firstPageFast(list, { ...parsed.data, text: criteria.q, today }, q)
-    await recordAudit(db, req.actor, { action: 'registry.searched', entityType: 'incoming_item', details })
+    // The search, the filters' choices and the audit row of the criteria go out together.
+    const [rows, options] = await Promise.all([
+      firstPageFast(list, { ...parsed.data, text: criteria.q, today }, q),
+      registryOptions(db, req),
+      recordAudit(db, req.actor, { action: 'registry.searched', entityType: 'incoming_item', details }),
+    ])
     res.render('correspondence/views/search', {
       values: { q: criteria.q },
       searchId: req.params.id,
@@ -128,7 +132,7 @@ export function searchRoutes({ db, config }: AppDeps): Router {
         list.sort === 'received' ? r.received_at : r.id,
         r.id,
       ]),
-      ...(await registryOptions(db, req)),
+      ...options,
     })
   }
   router.get('/registry/search/:id', permit('registry.read'), (req, res) => searchResults(req, res, false))
