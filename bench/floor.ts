@@ -75,6 +75,17 @@ const server = http.createServer((req, res) => {
     res.end('ok')
     return
   }
+  if (url.pathname === '/readyz') {
+    // Through the pool: slow while queries a finished load left queued are still running.
+    pool.query('SELECT 1', []).then(
+      () => res.end('ready'),
+      () => {
+        res.statusCode = 503
+        res.end('database unavailable')
+      },
+    )
+    return
+  }
   const name = url.pathname.replace(/^\/s\//, '')
   const s = spec[name]
   if (!s) {

@@ -234,8 +234,9 @@ async function availableScenarios(knex: Knex, only: (s: Scenario) => boolean): P
 }
 
 /**
- * Waits (at most 60 s) until BOK answers its database readiness check quickly again: requests an
- * overloaded scenario left queued in the server must not slow the next one.
+ * Waits (at most 60 s) until a server (BOK, or the floor) answers its database readiness check quickly
+ * again: requests a closed loop of 64 left queued in a server (or in PostgreSQL) must not slow the
+ * next load. Each load, BOK's or the floor's, starts from a quiet state.
  */
 async function settle(baseUrl: string): Promise<void> {
   const deadline = Date.now() + 60_000
@@ -395,9 +396,13 @@ async function measure(opts: {
             (quality.breakdown ? `; recall by origin: ${quality.breakdown}` : ''),
         )
       }
-      await settle(bok.baseUrl)
+      const quiet = async () => {
+        await settle(bok.baseUrl)
+        if (floor) await settle(floor.baseUrl)
+      }
       for (const planned of opts.loads) {
         const load = planned.rate ? { ...planned, rate: s.steadyRate ?? planned.rate } : planned
+        await quiet()
         const result: LoadResult = await drive({
           baseUrl: bok.baseUrl,
           requests: p.requests,
@@ -409,6 +414,7 @@ async function measure(opts: {
         })
         let floorRps: number | null = null
         if (floor && p.floor && !load.rate) {
+          await quiet()
           const f = await drive({
             baseUrl: floor.baseUrl,
             requests: floorRequests,
