@@ -48,6 +48,14 @@ async function waitReady(url: string, child: ChildProcess, logFile: string, seco
 
 let built = false
 
+/** The Node flags `npm start` gives BOK (its heap settings), so the bench measures the same process. */
+export function startFlags(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(rootDir, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>
+  }
+  return pkg.scripts.start!.split(/\s+/).filter((a) => a.startsWith('--'))
+}
+
 /** Compiles BOK as `npm start` does (tsc into dist/), once per bench run. */
 export function buildBok(): void {
   if (built) return
@@ -70,10 +78,13 @@ export async function startChild(opts: {
   logFile: string
   readyPath: string
   nodeBin?: string
+  nodeFlags?: string[]
 }): Promise<ChildServer> {
   const port = await freePort()
   const out = fs.openSync(opts.logFile, 'a')
-  const args = opts.script.endsWith('.ts') ? ['--import', 'tsx', opts.script] : [opts.script]
+  const args = opts.script.endsWith('.ts')
+    ? ['--import', 'tsx', opts.script]
+    : [...(opts.nodeFlags ?? []), opts.script]
   const child = spawn(opts.nodeBin ?? process.execPath, args, {
     cwd: rootDir,
     env: { ...process.env, ...opts.env, PORT: String(port), HOST: '127.0.0.1' },
@@ -126,6 +137,7 @@ export function startBok(opts: {
   buildBok()
   return startChild({
     script: 'dist/src/server.js',
+    nodeFlags: startFlags(),
     env: {
       NODE_ENV: 'production',
       ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
