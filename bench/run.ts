@@ -250,6 +250,31 @@ async function settle(baseUrl: string): Promise<void> {
   }
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc; NaN where unavailable. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return NaN
+  }
+}
+
+/**
+ * Waits (at most 30 s) until a process is idle (under 10 % of a core over half a second): work a
+ * finished load left queued inside it (PDFs waiting for a render slot) answers no readiness check,
+ * but would slow the next load.
+ */
+async function idle(pid: number): Promise<void> {
+  const deadline = Date.now() + 30_000
+  while (Date.now() < deadline) {
+    const before = cpuSeconds(pid)
+    await new Promise((r) => setTimeout(r, 500))
+    const used = cpuSeconds(pid) - before
+    if (!(used > 0.05)) return
+  }
+}
+
 /**
  * Where a measured data set lives. PostgreSQL: a database URL that BOK, the floor and the bench all
  * use. PGlite is one process's database, so each process gets a folder of its own: BOK its data
@@ -397,6 +422,7 @@ async function measure(opts: {
         )
       }
       const quiet = async () => {
+        await Promise.all([idle(bok.pid), floor ? idle(floor.pid) : null])
         await settle(bok.baseUrl)
         if (floor) await settle(floor.baseUrl)
       }
