@@ -211,7 +211,6 @@ export async function createApp({ db, config, logger }: AppOptions) {
       can: (p: Permission) => can(user?.roles, p),
       nav: user ? modules.flatMap((m) => m.nav ?? []).filter((n) => can(user.roles, n.permission)) : [],
       csrfToken: () => csrfToken(req),
-      flash: takeFlash(req),
       errors: [],
       values: {},
       breadcrumbs: [],
@@ -220,6 +219,17 @@ export async function createApp({ db, config, logger }: AppOptions) {
       formatDate,
       formatDateTime,
       sessionCookieName: cookieName,
+    })
+    // Flash messages are taken only by a page that shows them: a JSON request (the sender look-up the
+    // form fires while the clerk types) arriving between a save and its redirect must not eat them.
+    let flashed: ReturnType<typeof takeFlash> | undefined
+    Object.defineProperty(res.locals, 'flash', {
+      configurable: true,
+      enumerable: true,
+      get: () => (flashed ??= takeFlash(req)),
+      set: (value: ReturnType<typeof takeFlash>) => {
+        flashed = value
+      },
     })
     next()
   })

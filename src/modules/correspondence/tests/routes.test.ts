@@ -397,3 +397,18 @@ describe('text search', () => {
     expect(byReceipt.numbers).toHaveLength(50)
   })
 })
+
+describe('flash messages', () => {
+  it('a sender look-up sent between a save and its redirect does not take the message', async () => {
+    const saved = await post({ ...validFields, subject: 'Komunikat po zapisie', then: 'next' })
+    expect(saved.status).toBe(303)
+    const lookup = await clerk.agent
+      .post('/registry/senders/lookup')
+      .set('X-CSRF-Token', clerk.csrf)
+      .type('form')
+      .send({ q: 'Łucja' })
+    expect(lookup.status).toBe(200)
+    const next = await clerk.agent.get(String(saved.headers.location))
+    expect(next.text).toMatch(/Zarejestrowano przesyłkę nr 2026\/\d{6}/)
+  })
+})
