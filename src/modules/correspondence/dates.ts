@@ -2,29 +2,23 @@
  * Calendar arithmetic for the registry. Dates are ISO 'YYYY-MM-DD' strings (no time zone); times of
  * receipt are instants shown and entered in the office's zone, Europe/Warsaw.
  */
+import { dateTimeFormat } from '../../shared/forms/intl.js'
+
 export const officeTimeZone = 'Europe/Warsaw'
 
 const pad = (n: number) => String(n).padStart(2, '0')
 
-/** Built once per zone: an Intl formatter costs tens of µs to construct. */
-const formats = new Map<string, Intl.DateTimeFormat>()
-
 function parts(date: Date, timeZone = officeTimeZone) {
-  let format = formats.get(timeZone)
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    })
-    formats.set(timeZone, format)
-  }
-  const f = format.formatToParts(date)
+  const f = dateTimeFormat('en-GB', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(date)
   const get = (t: string) => Number(f.find((p) => p.type === t)!.value)
   return {
     y: get('year'),

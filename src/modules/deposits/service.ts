@@ -12,14 +12,13 @@ import { applyMovement, nextState, type MovementInput } from './custody.js'
 import { depositNumber, parseDepositNumber } from './numbers.js'
 import * as repo from './repository.js'
 import type { DepositInput, MovementFormInput } from './schemas.js'
+import { dateTimeFormat } from '../../shared/forms/intl.js'
 
 export type Result<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] }
 
-const warsawDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw' })
-
 /** Today in Warsaw, as YYYY-MM-DD (due dates are office days, not UTC days). */
 export function officeToday(now = new Date()): string {
-  return warsawDay.format(now)
+  return dateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw' }).format(now)
 }
 
 const auditAction: Record<MovementInput['kind'], string> = {

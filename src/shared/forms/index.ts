@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { dateTimeFormat } from './intl.js'
 
 export interface FieldError {
   field: string
@@ -137,23 +138,15 @@ export function formatDate(value: string | Date | null | undefined): string {
   return `${d}.${m}.${y}`
 }
 
-/** Intl formatters are costly to build (tens of µs) and a list page formats hundreds of dates. */
-const dateTimeFormats = new Map<string, Intl.DateTimeFormat>()
-
 export function formatDateTime(value: Date | string | null | undefined, timeZone = 'Europe/Warsaw'): string {
   if (!value) return ''
   const date = value instanceof Date ? value : new Date(value)
-  let format = dateTimeFormats.get(timeZone)
-  if (!format) {
-    format = new Intl.DateTimeFormat('pl-PL', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-    })
-    dateTimeFormats.set(timeZone, format)
-  }
-  return format.format(date)
+  return dateTimeFormat('pl-PL', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(date)
 }
