@@ -77,6 +77,8 @@ export async function registerIncoming(
       attachments.map((a) => a.content),
       (stored) =>
         db.transaction(async (trx) => {
+          // Held files first: a file gone since the form was shown fails before a number is taken.
+          const held = claim ? await claim(trx) : []
           const sender = input.senderId
             ? { id: input.senderId, created: false }
             : await senderFor(trx, actor, input)
@@ -109,7 +111,6 @@ export async function registerIncoming(
             content_hash: email?.contentHash ?? null,
             created_by: actor.id,
           })
-          const held = claim ? await claim(trx) : []
           const files = [
             ...held.map((p) => ({ ...p.file, mime: p.upload.mime, originalName: p.upload.originalName })),
             ...stored.map((f, i) => ({
