@@ -10,8 +10,8 @@ export interface SessionUserJoin {
   select(q: Knex.QueryBuilder): Knex.QueryBuilder
 }
 
-/** Entries kept for the in-process touch throttle before the oldest are forgotten. */
-const touchMemory = 50_000
+/** Sessions this process keeps notes on (last touch, a prefetched user) before it forgets the oldest. */
+const sessionsRemembered = 50_000
 
 /**
  * Sessions in the database, through the same Knex instance as everything else (on the embedded
@@ -55,7 +55,7 @@ export class KnexSessionStore extends session.Store {
       if (!row) return cb(null, null)
       const { sess, ...user } = row
       if (this.userJoin && user.id !== null && user.id !== undefined) {
-        if (this.prefetched.size > touchMemory) this.prefetched.clear()
+        if (this.prefetched.size > sessionsRemembered) this.prefetched.clear()
         this.prefetched.set(sid, user)
       }
       cb(null, typeof sess === 'string' ? JSON.parse(sess) : sess)
@@ -65,7 +65,7 @@ export class KnexSessionStore extends session.Store {
   private remember(sid: string, at: number): void {
     this.touched.delete(sid)
     this.touched.set(sid, at)
-    if (this.touched.size > touchMemory) this.touched.delete(this.touched.keys().next().value!)
+    if (this.touched.size > sessionsRemembered) this.touched.delete(this.touched.keys().next().value!)
   }
 
   override set(sid: string, sess: session.SessionData, cb?: Callback): void {
