@@ -73,6 +73,33 @@ describe('audit log', () => {
     expect(ids).toEqual(Array.from({ length: 30 }, (_, i) => i + 1))
   })
 
+  it('keeps one chain when changes and views take turns at the head', async () => {
+    await freshLog(0)
+    for (let i = 0; i < 4; i++) {
+      await recordAudit(db, actor, { action: 'test.viewed', entityId: i })
+      await db.transaction((trx) => recordAudit(trx, actor, { action: 'test.changed', entityId: i }))
+      await Promise.all([1, 2, 3].map((n) => recordAudit(db, actor, { action: 'test.viewed', entityId: n })))
+    }
+    expect(await verifyAuditChain(db, paths)).toMatchObject({ ok: true, rows: 20 })
+    const ids = (await db('audit_log').orderBy('id').pluck('id')).map(Number)
+    expect(ids).toEqual(Array.from({ length: 20 }, (_, i) => i + 1))
+    const head = await db('audit_head').where({ id: 1 }).first('seq', 'hash')
+    const last = await db('audit_log').orderBy('id', 'desc').first('id', 'hash', 'details', 'at')
+    expect({ seq: Number(head.seq), hash: head.hash }).toEqual({ seq: 20, hash: last.hash })
+  })
+
+  it('writes a view in one statement while nobody else moved the head', async () => {
+    await freshLog(1)
+    await recordAudit(db, actor, { action: 'test.viewed' })
+    const statements: string[] = []
+    const count = (q: { sql: string }) => statements.push(q.sql)
+    db.on('query', count)
+    await recordAudit(db, actor, { action: 'test.viewed' })
+    db.off('query', count)
+    expect(statements).toHaveLength(1)
+    expect((await verifyAuditChain(db, paths)).ok).toBe(true)
+  })
+
   it('names the row whose content was altered', async () => {
     await freshLog(5)
     await asSuperuser((trx) =>

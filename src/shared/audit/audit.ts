@@ -44,17 +44,20 @@ export function changedFields(
  * the transaction of the change it records, so the change and its audit row commit or fail together.
  *
  * Called outside a transaction (views, searches, exports: nothing else to commit with), the entry
- * joins the next group commit: entries from concurrent requests are written together in one
- * transaction (one head lock, one fsync), and each caller resolves only once its row is committed.
+ * joins the next group commit: entries from concurrent requests are written together (one fsync), and
+ * each caller resolves only once its row is committed. While no other writer has moved the head, the
+ * batch is one statement; otherwise it is written under the head's lock.
  */
 export async function recordAudit(db: Db, actor: Actor, entries: AuditEntry | AuditEntry[]): Promise<void> {
   const list = Array.isArray(entries) ? entries : [entries]
   if (list.length === 0) return
-  if ((db as Knex.Transaction).isTransaction)
-    return appendToChain(
+  if ((db as Knex.Transaction).isTransaction) {
+    await appendToChain(
       db,
       list.map((entry) => ({ actor, entry })),
     )
+    return
+  }
   return groupCommitter(db as Knex).add(list.map((entry) => ({ actor, entry })))
 }
 
@@ -63,10 +66,15 @@ interface Pending {
   entry: AuditEntry
 }
 
-async function appendToChain(trx: Db, items: Pending[]): Promise<void> {
-  const head = await trx('audit_head').where({ id: 1 }).forUpdate().first('seq', 'hash')
-  let seq = Number(head.seq)
-  let prev = head.hash as string
+interface ChainHead {
+  seq: number
+  hash: string
+}
+
+/** The rows that extend the chain from `head` by `items`, and the head they leave. */
+function chainRows(head: ChainHead, items: Pending[]) {
+  let seq = head.seq
+  let prev = head.hash
   const rows = []
   for (const { actor, entry } of items) {
     seq += 1
@@ -87,14 +95,62 @@ async function appendToChain(trx: Db, items: Pending[]): Promise<void> {
     rows.push({ ...content, details: JSON.stringify(content.details), prev_hash: prev, hash })
     prev = hash
   }
+  return { rows, head: { seq, hash: prev } }
+}
+
+async function appendToChain(trx: Db, items: Pending[]): Promise<ChainHead> {
+  const locked = await trx('audit_head').where({ id: 1 }).forUpdate().first('seq', 'hash')
+  const { rows, head } = chainRows({ seq: Number(locked.seq), hash: locked.hash as string }, items)
   for (let i = 0; i < rows.length; i += 500) await trx('audit_log').insert(rows.slice(i, i + 500))
-  await trx('audit_head').where({ id: 1 }).update({ seq, hash: prev })
+  await trx('audit_head').where({ id: 1 }).update(head)
+  return head
+}
+
+const columns = [
+  ['id', 'bigint'],
+  ['at', 'timestamptz'],
+  ['actor_id', 'bigint'],
+  ['actor_name', 'varchar'],
+  ['actor_unit', 'varchar'],
+  ['action', 'varchar'],
+  ['entity_type', 'varchar'],
+  ['entity_id', 'varchar'],
+  ['details', 'jsonb'],
+  ['ip', 'varchar'],
+  ['request_id', 'varchar'],
+  ['prev_hash', 'varchar'],
+  ['hash', 'varchar'],
+] as const
+const valuesRow = `(${columns.map(([, type]) => `?::${type}`).join(', ')})`
+const columnList = columns.map(([name]) => name).join(', ')
+
+/**
+ * Appends in one auto-committed statement, if the chain head is still the one this process last wrote:
+ * the head moves only where it still holds `expected` (a concurrent writer's move is seen after its
+ * commit, so the condition fails and nothing is written). Returns false when the head had moved.
+ */
+async function appendIfHeadUnchanged(knex: Knex, expected: ChainHead, items: Pending[]) {
+  const { rows, head } = chainRows(expected, items)
+  const values = rows.flatMap((row) => columns.map(([name]) => row[name]))
+  const result = await knex.raw<{ rows: unknown[] }>(
+    `WITH moved AS (
+       UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1 AND seq = ? AND hash = ? RETURNING 1
+     )
+     INSERT INTO audit_log (${columnList})
+     SELECT * FROM (VALUES ${rows.map(() => valuesRow).join(', ')}) AS v (${columnList})
+     WHERE EXISTS (SELECT 1 FROM moved)
+     RETURNING id`,
+    [head.seq, head.hash, expected.seq, expected.hash, ...values],
+  )
+  return result.rows.length === rows.length ? head : null
 }
 
 /** One writer per database handle; while it writes a batch, new entries wait for the next one. */
 class GroupCommitter {
   private queue: Array<{ items: Pending[]; resolve: () => void; reject: (err: unknown) => void }> = []
   private writing = false
+  /** The chain head this process wrote last; while nobody else writes, the next batch needs no lock. */
+  private head: ChainHead | null = null
 
   constructor(private knex: Knex) {}
 
@@ -109,15 +165,14 @@ class GroupCommitter {
     this.writing = true
     while (this.queue.length) {
       const batch = this.queue.splice(0, 200)
+      const items = batch.flatMap((b) => b.items)
       try {
-        await this.knex.transaction((trx) =>
-          appendToChain(
-            trx,
-            batch.flatMap((b) => b.items),
-          ),
-        )
+        this.head =
+          (this.head && items.length <= 500 && (await appendIfHeadUnchanged(this.knex, this.head, items))) ||
+          (await this.knex.transaction((trx) => appendToChain(trx, items)))
         for (const b of batch) b.resolve()
       } catch (err) {
+        this.head = null
         if (batch.length === 1) batch[0]!.reject(err)
         // One bad entry must not fail its neighbours: write each caller's entries on their own.
         else
