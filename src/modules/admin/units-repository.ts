@@ -1,4 +1,5 @@
 import type { Db } from '../../shared/db/index.js'
+import { dropReferenceLists } from '../../shared/db/reference-lists.js'
 
 export interface OrgUnitRow {
   id: number
@@ -48,6 +49,7 @@ export async function insertUnit(
   db: Db,
   u: { symbol: string; name: string; parentId?: number | null },
 ): Promise<number> {
+  dropReferenceLists(db)
   const [row] = await db('org_units')
     .insert({ symbol: u.symbol, name: u.name, parent_id: u.parentId ?? null })
     .returning('id')
@@ -59,6 +61,7 @@ export async function updateUnit(
   id: number,
   fields: Partial<Record<keyof OrgUnitRow, unknown>>,
 ): Promise<void> {
+  dropReferenceLists(db)
   await db('org_units').where({ id }).update(fields)
 }
 

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
 import type { Db } from '../../shared/db/index.js'
+import { dropReferenceLists } from '../../shared/db/reference-lists.js'
 
 export interface UserRow {
   id: number
@@ -83,6 +84,7 @@ export interface NewUser {
 }
 
 export async function insertUser(db: Db, u: NewUser): Promise<number> {
+  dropReferenceLists(db)
   const [row] = await db('users')
     .insert({
       username: u.username,
@@ -98,6 +100,7 @@ export async function insertUser(db: Db, u: NewUser): Promise<number> {
 }
 
 export async function updateUser(db: Db, id: number, fields: Record<string, unknown>): Promise<void> {
+  dropReferenceLists(db)
   await db('users')
     .where({ id })
     .update({ ...fields, updated_at: new Date() })

@@ -7,6 +7,7 @@ import { HttpError } from '../../shared/http/errors.js'
 import { sendCsv } from '../../shared/lists/index.js'
 import { recordAudit } from '../../shared/audit/audit.js'
 import { listUnits } from '../admin/units-repository.js'
+import { referenceList } from '../../shared/db/reference-lists.js'
 import { transferYears } from './domain.js'
 import { searchHoldings, holdingsByIds, type HoldingsCriteria } from './holdings-repository.js'
 import * as transfersRepo from './transfers-repository.js'
@@ -47,9 +48,11 @@ function criteriaFrom(req: Request): {
   }
 }
 
+const everyUnit = referenceList((db) => listUnits(db))
+
 export function holdingsRoutes(router: Router, { db }: AppDeps): void {
   const unitOptions = async () =>
-    (await listUnits(db)).map((u) => ({ value: u.id, text: `${u.symbol} – ${u.name}` }))
+    (await everyUnit(db)).map((u) => ({ value: u.id, text: `${u.symbol} – ${u.name}` }))
 
   router.get('/archive', permit('archive.read'), async (_req, res) => {
     const now = new Date()

@@ -2,6 +2,7 @@ import type { Request } from 'express'
 import type { Knex } from 'knex'
 import { HttpError } from '../../shared/http/errors.js'
 import { formatRegisterNumber } from '../../shared/db/counters.js'
+import { referenceList } from '../../shared/db/reference-lists.js'
 import * as repo from './repository.js'
 import { incomingChannels, inquirerKinds, itemForms, outgoingChannels, senderKinds } from './schemas.js'
 import type { InquiryType } from './inquiries.js'
@@ -14,9 +15,12 @@ export function idParam(req: Request, name = 'id'): number {
 
 export { toFieldError as fieldError } from '../../shared/forms/index.js'
 
+const activeUnits = referenceList(repo.activeUnits)
+const unitStaff = referenceList(repo.unitStaff)
+
 /** Options for the selects of the registry's forms, translated for the user's language. */
 export async function registryOptions(db: Knex, req: Request) {
-  const [units, staff] = await Promise.all([repo.activeUnits(db), repo.unitStaff(db)])
+  const [units, staff] = await Promise.all([activeUnits(db), unitStaff(db)])
   const unitSymbol = new Map(units.map((u) => [Number(u.id), u.symbol as string]))
   return {
     unitOptions: units.map((u) => ({ value: u.id, text: `${u.symbol} – ${u.name}` })),
