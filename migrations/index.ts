@@ -12,6 +12,7 @@ import * as m204 from './204_registry_search_terms.js'
 import * as m205 from './205_foreigner_name_readings.js'
 import * as m300 from './300_archive.js'
 import * as m310 from './310_archive_folder_status_width.js'
+import * as m311 from './311_archive_title_keys.js'
 
 type Migration = {
   up(knex: Knex): Promise<void>
@@ -38,6 +39,7 @@ const migrations: Array<[string, Migration]> = [
   ['205_foreigner_name_readings', m205],
   ['300_archive', m300],
   ['310_archive_folder_status_width', m310],
+  ['311_archive_title_keys', m311],
 ]
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

@@ -14,16 +14,20 @@ const rowsOf = (
   WHERE f.id IN (${ids}) ORDER BY f.id DESC LIMIT 50`
 
 /**
- * The module's adaptive holdings search in one statement: the newest 5,000 rows are probed first;
- * only when they hold 50 or fewer hits does the full GIN query run (a one-time filter skips it).
+ * The module's adaptive holdings search in one statement: the newest 2,000 rows are probed first;
+ * only when they hold 50 or fewer hits are the matches looked up block by block of ids, newest block
+ * first (the word keys of migration 311; a one-time filter skips it).
  */
 export const holdingsSearchSql = `WITH probe AS (
-    SELECT p.id FROM (SELECT f.id, f.tsv FROM archive_folders f WHERE ${inArchive} ORDER BY f.id DESC LIMIT 5000) p
+    SELECT p.id FROM (SELECT f.id, f.tsv FROM archive_folders f WHERE ${inArchive} ORDER BY f.id DESC LIMIT 2000) p
     WHERE p.tsv @@ ${tsQuery} ORDER BY p.id DESC LIMIT 51),
-  full_search AS (
-    SELECT f.id FROM archive_folders f WHERE f.tsv @@ ${tsQuery} AND ${inArchive}
-      AND (SELECT count(*) FROM probe) <= 50 ORDER BY f.id DESC LIMIT 51)
-  ${rowsOf('SELECT id FROM probe UNION SELECT id FROM full_search')}`
+  by_blocks AS (
+    SELECT hit.id FROM generate_series((SELECT coalesce(max(id), 0) >> 16 FROM archive_folders), 0, -1) AS b (block)
+    CROSS JOIN LATERAL (SELECT f.id FROM archive_folders f
+      WHERE archive_title_keys(f.tsv, f.id) @> archive_query_keys($1, b.block) AND ${inArchive}
+      ORDER BY f.id + 0 DESC LIMIT 51) hit
+    WHERE (SELECT count(*) FROM probe) <= 50 LIMIT 51)
+  ${rowsOf('SELECT id FROM probe UNION SELECT id FROM by_blocks')}`
 
 export const holdingsListSql = rowsOf(
   `SELECT f.id FROM archive_folders f WHERE ${inArchive} AND f.unit_id = $1 ORDER BY f.id DESC LIMIT 51`,

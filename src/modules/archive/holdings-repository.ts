@@ -1,3 +1,4 @@
+import type { Knex } from 'knex'
 import type { Db } from '../../shared/db/index.js'
 
 /** Filters of the holdings search; all optional, combined with AND. */
@@ -41,7 +42,7 @@ export interface HoldingRow {
 }
 
 /** How many newest rows the adaptive probe scans before falling back to the full-text index. */
-export const probeWindow = 5000
+export const probeWindow = 2000
 
 const inArchive = ['held', 'destroyed', 'state_archive']
 
@@ -90,7 +91,8 @@ function orderNewest(qb: ReturnType<Db>, c: HoldingsCriteria): void {
  * Why two steps for text (PERFORMANCE.md §2): for common words a GIN bitmap scan reads tens of
  * thousands of heap pages, while the newest rows already hold a full page of hits; for rare words the
  * opposite holds, and the planner cannot tell which case it is in. So probe the newest `probeWindow`
- * rows first and only if they do not fill the page run the plain GIN query.
+ * rows first and only if they do not fill the page look the words up block by block of ids, newest
+ * block first (a word common only among old folders, such as a year, costs its last block's rows).
  */
 export async function searchHoldings(
   db: Db,
@@ -99,45 +101,78 @@ export async function searchHoldings(
 ): Promise<{ rows: HoldingRow[]; next: number | null }> {
   const limit = page.limit ?? 50
   const q = criteria.q?.trim() ?? ''
-  let ids: number[]
+  // Each step reads its page's display rows in the same statement (one round trip for most pages).
+  let rows: HoldingRow[]
   if (q === '') {
     const qb = db('archive_folders as f').select('f.id')
     applyFilters(qb, criteria, page.after)
     orderNewest(qb, criteria)
-    ids = (await qb.limit(limit + 1)).map((r: { id: number }) => Number(r.id))
+    rows = await holdingRows(db, qb.limit(limit + 1))
+  } else if (limit + 1 > probeWindow) {
+    rows = await holdingRows(db, newestByBlocks(db, q, criteria, page.after, limit + 1))
   } else {
     const window = db('archive_folders as f').select('f.id', 'f.tsv')
     applyFilters(window, criteria, page.after)
     orderNewest(window, criteria)
     window.limit(probeWindow)
-    const probe = await db
+    const probe = db
       .from(window.as('p'))
       .select('p.id')
       .whereRaw(`p.tsv @@ ${tsQuery}`, [q])
       .orderBy('p.id', 'desc')
       .limit(limit + 1)
-    ids = probe.map((r: { id: number }) => Number(r.id))
-    if (ids.length <= limit) {
+    rows = await holdingRows(db, probe)
+    if (rows.length <= limit) {
       const full = db('archive_folders as f').select('f.id').whereRaw(`f.tsv @@ ${tsQuery}`, [q])
       applyFilters(full, criteria, page.after)
       // The words are rare among the newest folders. With a selective filter that has its own index
-      // (unit, JRWA class, place) the planner picks well; with text alone it tends to walk the primary
-      // key backwards through the whole table (seconds for a word that matches nothing), so the
-      // ordering by `id + 0` makes it take the GIN matches and sort only those.
+      // (unit, JRWA class, place) the planner picks well; otherwise the matches are looked up block by
+      // block of ids, newest block first.
       const selective = criteria.unitId || criteria.jrwa?.length === 4 || criteria.room || criteria.shelf
-      if (selective) orderNewest(full, criteria)
-      else full.orderByRaw('f.id + 0 DESC')
-      ids = (await full.limit(limit + 1)).map((r: { id: number }) => Number(r.id))
+      if (selective) {
+        orderNewest(full, criteria)
+        rows = await holdingRows(db, full.limit(limit + 1))
+      } else rows = await holdingRows(db, newestByBlocks(db, q, criteria, page.after, limit + 1))
     }
   }
-  const next = ids.length > limit ? ids[limit - 1]! : null
-  const rows = await holdingsByIds(db, ids.slice(0, limit))
-  return { rows, next }
+  const next = rows.length > limit ? rows[limit - 1]!.id : null
+  return { rows: rows.slice(0, limit), next }
+}
+
+/** Folder ids fall into blocks of 2^16 for the word keys of migration 311 (`archive_title_keys`). */
+const idBlockBits = 16
+
+/**
+ * The newest matches of `q`, asked block by block of ids from the newest block down until `limit`
+ * are found: each step fetches only its own block's matches (the word index of migration 311), where
+ * one query over the whole title index would fetch every match of a common word. The ordering by
+ * `id + 0` keeps the planner on the word index within a block (it would otherwise walk the primary key).
+ * The nested loop returns the blocks in the series' order, so the rows come newest first.
+ */
+function newestByBlocks(db: Db, q: string, c: HoldingsCriteria, after: number | undefined, limit: number) {
+  const inBlock = db('archive_folders as f')
+    .select('f.id')
+    .whereRaw('archive_title_keys(f.tsv, f.id) @> archive_query_keys(?, b.block)', [q])
+  applyFilters(inBlock, c, after)
+  inBlock.orderByRaw('f.id + 0 DESC').limit(limit)
+  const newestBlock = after
+    ? db.raw('?::bigint', [Math.floor(after / 2 ** idBlockBits)])
+    : db.raw(`(SELECT coalesce(max(id), 0) >> ${idBlockBits} FROM archive_folders)`)
+  return db
+    .select('hit.id')
+    .from(
+      db.raw('generate_series(?, 0, -1) AS b (block) CROSS JOIN LATERAL (?) AS hit', [newestBlock, inBlock]),
+    )
+    .limit(limit)
 }
 
 /** Display columns for the given folders, newest first, with the borrower of a folder that is out. */
 export async function holdingsByIds(db: Db, ids: number[]): Promise<HoldingRow[]> {
   if (ids.length === 0) return []
+  return holdingRows(db, ids)
+}
+
+function holdingRows(db: Db, ids: number[] | Knex.QueryBuilder): Promise<HoldingRow[]> {
   return db('archive_folders as f')
     .join('org_units as u', 'u.id', 'f.unit_id')
     .leftJoin('archive_loans as l', function () {

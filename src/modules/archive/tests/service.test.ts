@@ -216,6 +216,35 @@ describe('holdings search beyond the newest-first probe', () => {
   })
 })
 
+describe('holdings search over blocks of ids', () => {
+  it('pages a word common only among old folders newest first, across blocks', async () => {
+    const { unitId } = await archiveWorld(db)
+    // Matches in five blocks of 65,536 ids (migration 311), the newest block full of other folders.
+    const insert = (ids: string, title: string) =>
+      db.raw(
+        `INSERT INTO archive_folders (id, unit_id, jrwa_symbol, sign, title, year_from, year_to, category, status)
+         SELECT g, ?, '011', 'WT.011', ?, 1996, 1996, 'B5', 'held' FROM ${ids} g`,
+        [unitId, title],
+      )
+    const old = [3_000_005, 3_065_541, 3_131_077, 3_196_613, 3_262_149]
+    await insert(`unnest(array[${old.join(',')}]::bigint[])`, 'Rocznik sprawozdań 1996')
+    await insert('generate_series(3400000, 3402100)', 'Korespondencja bieżąca 2024')
+    const newestFirst = [...old].reverse()
+    const ids = (r: { rows: Array<{ id: number }> }) => r.rows.map((x) => x.id)
+    const page1 = await searchHoldings(db, { q: 'sprawozdan rocznik' }, { limit: 2 })
+    expect(ids(page1)).toEqual(newestFirst.slice(0, 2))
+    const page2 = await searchHoldings(db, { q: 'sprawozdan rocznik' }, { after: page1.next!, limit: 2 })
+    expect(ids(page2)).toEqual(newestFirst.slice(2, 4))
+    const page3 = await searchHoldings(db, { q: 'sprawozdan rocznik' }, { after: page2.next!, limit: 2 })
+    expect(ids(page3)).toEqual(newestFirst.slice(4))
+    expect(page3.next).toBeNull()
+    // The export's pages are larger than the probe: they go to the blocks at once.
+    expect(ids(await searchHoldings(db, { q: '1996 rocznik' }, { limit: 5000 }))).toEqual(newestFirst)
+    expect(ids(await searchHoldings(db, { q: 'rocznik', status: 'destroyed' }))).toEqual([])
+    expect((await searchHoldings(db, { q: '– / ,' })).rows).toEqual([])
+  })
+})
+
 describe('loans', () => {
   it('lends only to authorised borrowers, one at a time, and lists overdue loans', async () => {
     const { unitId, actor } = await archiveWorld(db)
