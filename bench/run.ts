@@ -583,7 +583,19 @@ async function runEmbedded(): Promise<void> {
   printTable()
 }
 
-const server = args.embedded ? null : await openServer()
+/** The server is started (or DATABASE_URL's opened) only when a data set needs a new database. */
+function lazyServer(): Server {
+  let opened: Promise<Server> | null = null
+  const open = () => (opened ??= openServer())
+  return {
+    createDatabase: async (label) => (await open()).createDatabase(label),
+    stop: async () => {
+      if (opened) await (await opened).stop()
+    },
+  }
+}
+
+const server = args.embedded ? null : lazyServer()
 const started = performance.now()
 try {
   note(
