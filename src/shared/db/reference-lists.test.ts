@@ -41,8 +41,9 @@ describe('reference lists', () => {
     await db.transaction(async (trx) => {
       await trx('org_units').insert({ symbol: 'RL2', name: 'Lists 2' })
       dropReferenceLists(trx)
-      // A page reading the list before the commit sees (and would keep) the old version.
-      expect(await list(db)).not.toContain('RL2')
+      // A page reading the list before the commit sees (and would keep) the old version. (The embedded
+      // database has one connection: there a page's read waits for the commit.)
+      if (database.kind === 'postgres') expect(await list(db)).not.toContain('RL2')
     })
     expect(await list(db)).toContain('RL2')
   })
