@@ -14,7 +14,8 @@ export function referenceList<T>(load: (db: Knex) => Promise<T>, ttlMs = 10_000)
     const now = Date.now()
     const copy = copies.get(db)
     if (copy && copy.generation === generation && now - copy.at < ttlMs) return copy.value
-    const value = load(db)
+    // A real promise: a query builder handed back as is would run again at every await.
+    const value = Promise.resolve(load(db))
     const fresh = { at: now, generation, value }
     copies.set(db, fresh)
     value.catch(() => copies.get(db) === fresh && copies.delete(db))
