@@ -24,6 +24,7 @@ import { safeUrl } from './shared/logger.js'
 import { formatDate, formatDateTime } from './shared/forms/index.js'
 import { FileStore } from './shared/files/store.js'
 import { publicRoute } from './shared/auth/guard.js'
+import { viewEngine } from './shared/http/views.js'
 import { modules } from './modules/index.js'
 import type { AppDeps } from './modules/types.js'
 
@@ -57,7 +58,9 @@ export async function createApp({ db, config, logger }: AppOptions) {
   setHashConcurrency(config.ARGON2_MAX_CONCURRENCY)
 
   app.set('trust proxy', config.TRUST_PROXY)
-  app.set('views', [path.join(rootDir, 'views'), path.join(rootDir, 'src', 'modules')])
+  const views = [path.join(rootDir, 'views'), path.join(rootDir, 'src', 'modules')]
+  app.set('views', views)
+  app.engine('ejs', viewEngine(views))
   app.set('view engine', 'ejs')
   if (config.NODE_ENV === 'production') app.set('view cache', true)
   app.disable('x-powered-by')
