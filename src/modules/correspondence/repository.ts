@@ -247,12 +247,16 @@ export async function listAnnulments(db: Db, year: number) {
  * of entries is the counter's last number; annulments are counted on their own small index.
  */
 export async function registerHeadline(db: Db, year: number) {
-  const [counter, annulled] = await Promise.all([
-    db('register_counters').where({ register: 'registry.incoming', scope: '', year }).first('last_number'),
-    db('incoming_items').where({ year, status: 'annulled' }).count<{ c: string }>({ c: '*' }).first(),
-  ])
-  const last = Number(counter?.last_number ?? 0)
-  return { total: last, lastNumber: last, annulled: Number(annulled?.c ?? 0) }
+  // One statement: the list page shows it on every view.
+  const result = await db.raw<{ rows: Array<{ last_number: number | null; annulled: number }> }>(
+    `SELECT (SELECT last_number FROM register_counters
+               WHERE register = 'registry.incoming' AND scope = '' AND year = ?) AS last_number,
+            (SELECT count(*)::int FROM incoming_items WHERE year = ? AND status = 'annulled') AS annulled`,
+    [year, year],
+  )
+  const row = result.rows[0]!
+  const last = Number(row.last_number ?? 0)
+  return { total: last, lastNumber: last, annulled: Number(row.annulled) }
 }
 
 /** The same figures counted from the rows, to prove there is no gap (annulments page). */

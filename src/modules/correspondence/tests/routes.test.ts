@@ -161,6 +161,26 @@ describe('item page, files, label and barcode', () => {
     expect(csv.text.split('\r\n').length).toBeGreaterThan(2)
     expect((await clerk.agent.get('/registry/incoming?sort=drop')).status).toBe(400)
   })
+
+  it("heads the list with this year's count, last number and annulments", async () => {
+    const [d, m, y] = new Intl.DateTimeFormat('pl-PL', { timeZone: 'Europe/Warsaw' })
+      .format(new Date())
+      .split('.')
+    const today = `${d!.padStart(2, '0')}.${m!.padStart(2, '0')}.${y}`
+    const registered = await post({ ...validFields, receivedDate: today, receivedTime: '0:00' })
+    expect(registered.status).toBe(303)
+    const id = Number(String(registered.headers.location).split('/').pop())
+    const annulled = await clerk.agent
+      .post(`/registry/incoming/${id}/annul`)
+      .type('form')
+      .send({ _csrf: clerk.csrf, reason: 'Zarejestrowano dwa razy' })
+    expect(annulled.status).toBe(303)
+    const { number } = await ctx.db('incoming_items').where({ id }).first('number')
+    const list = await clerk.agent.get('/registry/incoming')
+    expect(list.text).toContain(
+      `Rok ${y}: zarejestrowano ${number} przesyłek (ostatni numer ${number}), w tym unieważnionych: 1.`,
+    )
+  })
 })
 
 describe('routing and unit inboxes', () => {
