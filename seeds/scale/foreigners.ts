@@ -155,14 +155,39 @@ export const foreignersScale: ScaleModule = {
     )
     const pkRow = pk.rows[0] as { conname: string; def: string } | undefined
     if (pkRow) await knex.raw(`ALTER TABLE foreigner_name_deletions DROP CONSTRAINT ??`, [pkRow.conname])
-    await knex.raw(`
-      INSERT INTO foreigner_name_deletions (variant, surname_key)
-      SELECT DISTINCT v, s.k FROM (SELECT DISTINCT surname_key AS k FROM foreigners) s,
-        LATERAL name_key_deletions(s.k) AS v
-      EXCEPT SELECT variant, surname_key FROM foreigner_name_deletions`)
+    // The key functions are CPU work in PostgreSQL: each half of the keys (by hash, so the halves
+    // share no key) on its own connection, one per core.
+    const halves = [0, 1]
+    await Promise.all(
+      halves.map((half) =>
+        knex.raw(
+          `INSERT INTO foreigner_name_deletions (variant, surname_key)
+           SELECT DISTINCT v, s.k FROM (SELECT DISTINCT surname_key AS k FROM foreigners) s,
+             LATERAL name_key_deletions(s.k) AS v
+            WHERE hashtext(s.k) & 1 = ?
+           EXCEPT SELECT variant, surname_key FROM foreigner_name_deletions`,
+          [half],
+        ),
+      ),
+    )
     if (pkRow)
       await knex.raw(`ALTER TABLE foreigner_name_deletions ADD CONSTRAINT ?? ${pkRow.def}`, [pkRow.conname])
-    await knex.raw('SELECT rebuild_foreigner_name_words()')
+    // Same content as the module's rebuild_foreigner_name_words(), in two halves of the words.
+    await Promise.all(
+      halves.map((half) =>
+        knex.raw(
+          `INSERT INTO foreigner_name_words (variant, part, word, edits)
+           SELECT e.variant, s.part, s.w, e.edits FROM (
+             SELECT DISTINCT 's' AS part, split_part(pair_key, ' ', 1) AS w FROM foreigners
+             UNION
+             SELECT DISTINCT 'g', split_part(pair_key, ' ', 2) FROM foreigners) s,
+             LATERAL name_skeleton_entries(s.w) AS e
+            WHERE s.w <> '' AND hashtext(s.w) & 1 = ?
+           ON CONFLICT DO NOTHING`,
+          [half],
+        ),
+      ),
+    )
     const n = await knex('foreigner_name_deletions').count<{ n: string }[]>('* as n')
     const seconds = (performance.now() - started) / 1000
     ctx.stats.push({ table: 'foreigner_name_deletions', rows: Number(n[0]?.n), seconds, indexSeconds: 0 })
