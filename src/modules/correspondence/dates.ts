@@ -2,23 +2,28 @@
  * Calendar arithmetic for the registry. Dates are ISO 'YYYY-MM-DD' strings (no time zone); times of
  * receipt are instants shown and entered in the office's zone, Europe/Warsaw.
  */
-import { dateTimeFormat } from '../../shared/forms/intl.js'
+import { formatterPerZone } from '../../shared/forms/intl.js'
 
 export const officeTimeZone = 'Europe/Warsaw'
 
 const pad = (n: number) => String(n).padStart(2, '0')
 
+const wallClock = formatterPerZone(
+  (timeZone) =>
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    }),
+)
+
 function parts(date: Date, timeZone = officeTimeZone) {
-  const f = dateTimeFormat('en-GB', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(date)
+  const f = wallClock(timeZone).formatToParts(date)
   const get = (t: string) => Number(f.find((p) => p.type === t)!.value)
   return {
     y: get('year'),

@@ -12,13 +12,15 @@ import { applyMovement, nextState, type MovementInput } from './custody.js'
 import { depositNumber, parseDepositNumber } from './numbers.js'
 import * as repo from './repository.js'
 import type { DepositInput, MovementFormInput } from './schemas.js'
-import { dateTimeFormat } from '../../shared/forms/intl.js'
+import { formatterPerZone } from '../../shared/forms/intl.js'
 
 export type Result<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] }
 
 /** Today in Warsaw, as YYYY-MM-DD (due dates are office days, not UTC days). */
+const isoDay = formatterPerZone((timeZone) => new Intl.DateTimeFormat('en-CA', { timeZone }))
+
 export function officeToday(now = new Date()): string {
-  return dateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw' }).format(now)
+  return isoDay('Europe/Warsaw').format(now)
 }
 
 const auditAction: Record<MovementInput['kind'], string> = {

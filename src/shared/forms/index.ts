@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { dateTimeFormat } from './intl.js'
+import { formatterPerZone } from './intl.js'
 
 export interface FieldError {
   field: string
@@ -138,15 +138,20 @@ export function formatDate(value: string | Date | null | undefined): string {
   return `${d}.${m}.${y}`
 }
 
+const polishDateTime = formatterPerZone(
+  (timeZone) =>
+    new Intl.DateTimeFormat('pl-PL', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    }),
+)
+
 export function formatDateTime(value: Date | string | null | undefined, timeZone = 'Europe/Warsaw'): string {
   if (!value) return ''
   const date = value instanceof Date ? value : new Date(value)
-  return dateTimeFormat('pl-PL', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(date)
+  return polishDateTime(timeZone).format(date)
 }
