@@ -135,7 +135,7 @@ export async function searchHoldings(
       } else rows = await holdingRows(db, newestByBlocks(db, q, criteria, page.after, limit + 1))
     }
   }
-  const next = rows.length > limit ? rows[limit - 1]!.id : null
+  const next = rows.length > limit ? Number(rows[limit - 1]!.id) : null
   return { rows: rows.slice(0, limit), next }
 }
 

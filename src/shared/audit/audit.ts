@@ -127,7 +127,7 @@ const columnList = columns.map(([name]) => name).join(', ')
 /**
  * Appends in one auto-committed statement, if the chain head is still the one this process last wrote:
  * the head moves only where it still holds `expected` (a concurrent writer's move is seen after its
- * commit, so the condition fails and nothing is written). Returns false when the head had moved.
+ * commit, so the condition fails and nothing is written). Returns null when the head had moved.
  */
 async function appendIfHeadUnchanged(knex: Knex, expected: ChainHead, items: Pending[]) {
   const { rows, head } = chainRows(expected, items)
