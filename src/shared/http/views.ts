@@ -61,12 +61,15 @@ export function viewEngine(views: string[]) {
   }
 
   return (file: string, options: object, callback: EngineCallback) => {
+    // Express builds a new options object for each render: it is this page's locals.
+    const locals = options as Locals
+    let html: string
     try {
-      // Express builds a new options object for each render: it is this page's locals.
-      const locals = options as Locals
-      callback(null, render(file, locals, locals.cache === true))
+      html = render(file, locals, locals.cache === true)
     } catch (err) {
-      callback(err as Error)
+      return callback(err as Error)
     }
+    // Outside the try: an error while sending must not call back a second time.
+    callback(null, html)
   }
 }
