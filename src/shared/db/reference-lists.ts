@@ -1,6 +1,9 @@
 import type { Knex } from 'knex'
 import type { Db } from './index.js'
 
+/** Bumped by every drop: a copy made under an older generation is not served. */
+let generation = 0
+
 /**
  * Small reference lists (active units, staff) that most pages read for their filter and form choices,
  * kept per process for a few seconds: two round trips fewer on every list page. A change made through
@@ -22,8 +25,6 @@ export function referenceList<T>(load: (db: Knex) => Promise<T>, ttlMs = 10_000)
     return value
   }
 }
-
-let generation = 0
 
 /**
  * Drops every reference list of this process, now and, inside a transaction, again once it ends: a

@@ -16,12 +16,16 @@ export function useAnonymousCsrf(app: Express, options: AnonymousCsrf): void {
 }
 
 const nonceOf = new WeakMap<Request, string>()
+const cookiePatterns = new Map<string, RegExp>()
 
 function cookieNonce(req: Request, name: string): string | null {
-  const m = new RegExp(`(?:^|;\\s*)${name.replace(/\./g, '\\.')}=([A-Za-z0-9_-]{43})(?:;|$)`).exec(
-    req.headers.cookie ?? '',
-  )
-  return m?.[1] ?? null
+  let pattern = cookiePatterns.get(name)
+  if (!pattern)
+    cookiePatterns.set(
+      name,
+      (pattern = new RegExp(`(?:^|;\\s*)${name.replace(/\./g, '\\.')}=([A-Za-z0-9_-]{43})(?:;|$)`)),
+    )
+  return pattern.exec(req.headers.cookie ?? '')?.[1] ?? null
 }
 
 const sign = (secret: string, nonce: string) =>
