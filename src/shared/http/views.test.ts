@@ -2,7 +2,9 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { viewEngine } from './views.js'
+import { compileView, viewEngine } from './views.js'
+
+const projectRoot = path.resolve(import.meta.dirname, '../../..')
 
 let root: string
 let shared: string
@@ -66,5 +68,44 @@ describe('view engine', () => {
     write(file, `<changed <%= user %>>`)
     expect(await render(engine, file, { user: 2, cache: true })).toBe('<row 2>')
     expect(await render(engine, file, { user: 3 })).toBe('<changed 3>')
+  })
+
+  it('reads the locals a template uses; its own variables, properties and globals stay what they are', async () => {
+    write(
+      path.join(module, 'names.ejs'),
+      `<% const total = items.length %><%= total %>:<% for (const i of items) { %><%= i %><% } %>` +
+        `:<%= user.name %>:<%= String(7) %>:<%= JSON.stringify(items) %>:<%- include('_row', { ...extra }) %>` +
+        `:<%= typeof missing %>`,
+    )
+    const engine = viewEngine([shared])
+    const file = path.join(module, 'names.ejs')
+    const html = await render(engine, file, { items: [1, 2], user: { name: 'Ann' }, extra: { user: 'Bo' } })
+    expect(html).toBe('2:12:Ann:7:[1,2]:<row Bo>:undefined')
+    // A local named like a global is the page's own, as it was inside `with (locals)`.
+    const own = await render(engine, file, {
+      items: [],
+      user: {},
+      extra: {},
+      JSON: { stringify: () => 'own' },
+    })
+    expect(own).toContain(':own:')
+  })
+
+  it('keeps line numbers in errors while the view cache is off', async () => {
+    write(path.join(module, 'fails.ejs'), `<p>\n<%= a %>\n<%= a.b.c %>\n</p>`)
+    const engine = viewEngine([shared])
+    await expect(render(engine, path.join(module, 'fails.ejs'), { a: {} })).rejects.toThrow(/fails\.ejs:3/)
+  })
+
+  it("compiles every one of BOK's templates", () => {
+    const files = ['views', 'src/modules'].flatMap((dir) =>
+      (fs.readdirSync(path.join(projectRoot, dir), { recursive: true }) as string[])
+        .filter((f) => f.endsWith('.ejs'))
+        .map((f) => path.join(projectRoot, dir, f)),
+    )
+    expect(files.length).toBeGreaterThan(50)
+    for (const file of files) {
+      expect(() => compileView(file, fs.readFileSync(file, 'utf8'), false), file).not.toThrow()
+    }
   })
 })
