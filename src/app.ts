@@ -25,6 +25,7 @@ import { formatDate, formatDateTime } from './shared/forms/index.js'
 import { FileStore } from './shared/files/store.js'
 import { publicRoute } from './shared/auth/guard.js'
 import { viewEngine } from './shared/http/views.js'
+import { scopedRouter } from './shared/http/scoped-router.js'
 import { modules } from './modules/index.js'
 import type { AppDeps } from './modules/types.js'
 
@@ -253,7 +254,7 @@ export async function createApp({ db, config, logger }: AppOptions) {
   app.use(accountGates)
   app.use(rateLimitBulk(db, { search: config.SEARCHES_PER_MINUTE, export: config.EXPORTS_PER_MINUTE }))
 
-  for (const m of modules) app.use(m.router(deps))
+  for (const m of modules) app.use(scopedRouter(m.paths, m.router(deps)))
 
   app.use((_req, _res, next) => next(new HttpError(404)))
 

@@ -46,6 +46,20 @@ describe('route permissions', () => {
     }
   })
 
+  it("each module's routes lie under the paths it declares (requests elsewhere pass its router by)", async () => {
+    const { default: express } = await import('express')
+    const { modules } = await import('../src/modules/index.js')
+    const outside: string[] = []
+    for (const m of modules) {
+      const app = express()
+      app.use(m.router(ctx.deps))
+      const under = (path: string) =>
+        m.paths.some((p) => path === p || (p !== '/' && path.startsWith(p + '/')))
+      for (const r of listRoutes(app)) if (!under(r.path)) outside.push(`${m.name}: ${r.method} ${r.path}`)
+    }
+    expect(outside).toEqual([])
+  })
+
   const guarded = () =>
     listRoutes(ctx.app).filter((r) => r.permission !== 'public' && !selfEnding.has(`${r.method} ${r.path}`))
 

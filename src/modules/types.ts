@@ -37,6 +37,11 @@ export interface BokModule {
   name: string
   locales: { pl: Catalog; en: Catalog }
   nav?: NavItem[]
+  /**
+   * Where the module's routes lie: '/registry' covers '/registry' and everything under '/registry/';
+   * '/' covers the start page only. A request elsewhere passes the module's router by.
+   */
+  paths: string[]
   router(deps: AppDeps): Router
   workQueues?(deps: AppDeps, user: Express.User): Promise<WorkQueue[]>
 }

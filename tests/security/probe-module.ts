@@ -18,6 +18,7 @@ export const MAX_BYTES = 256 * 1024
 
 export const probe: BokModule = {
   name: 'probe',
+  paths: ['/probe'],
   locales: { pl: {}, en: {} },
   router: ({ db, files }) => {
     const router = Router()

@@ -5,6 +5,7 @@ import en from './locales/en.json' with { type: 'json' }
 
 export const adminModule: BokModule = {
   name: 'admin',
+  paths: ['/admin'],
   locales: { pl, en },
   nav: [
     { href: '/admin/users', key: 'admin.nav.users', permission: 'admin.users' },

@@ -9,6 +9,7 @@ import en from './locales/en.json' with { type: 'json' }
 
 export const archiveModule: BokModule = {
   name: 'archive',
+  paths: ['/archive'],
   locales: { pl, en },
   nav: [
     { href: '/archive', key: 'archive.nav.archive', permission: 'archive.read' },

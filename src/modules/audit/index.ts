@@ -5,6 +5,7 @@ import en from './locales/en.json' with { type: 'json' }
 
 export const auditModule: BokModule = {
   name: 'audit',
+  paths: ['/audit'],
   locales: { pl, en },
   nav: [{ href: '/audit', key: 'audit.nav', permission: 'audit.read' }],
   router: auditRoutes,

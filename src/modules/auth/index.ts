@@ -5,6 +5,7 @@ import en from './locales/en.json' with { type: 'json' }
 
 export const authModule: BokModule = {
   name: 'auth',
+  paths: ['/login', '/logout', '/setup', '/account', '/language'],
   locales: { pl, en },
   router: authRoutes,
 }

@@ -9,6 +9,7 @@ import en from './locales/en.json' with { type: 'json' }
 /** The general registry (Kancelaria Ogólna): incoming and outgoing registers, routing, inquiries. */
 export const correspondenceModule: BokModule = {
   name: 'registry',
+  paths: ['/registry'],
   locales: { pl, en },
   nav: [
     { href: '/registry/incoming', key: 'registry.nav.incoming', permission: 'registry.read' },

@@ -8,6 +8,7 @@ import en from './locales/en.json' with { type: 'json' }
 
 export const depositsModule: BokModule = {
   name: 'deposits',
+  paths: ['/deposits'],
   locales: { pl, en },
   nav: [
     { href: '/deposits', key: 'deposits.nav.dashboard', permission: 'deposits.read' },

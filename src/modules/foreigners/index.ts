@@ -5,6 +5,7 @@ import en from './locales/en.json' with { type: 'json' }
 
 export const foreignersModule: BokModule = {
   name: 'foreigners',
+  paths: ['/foreigners'],
   locales: { pl, en },
   nav: [{ href: '/foreigners', key: 'foreigners.nav', permission: 'foreigners.read' }],
   router: foreignersRoutes,

@@ -3,4 +3,9 @@ import { homeRoutes } from './routes.js'
 import pl from './locales/pl.json' with { type: 'json' }
 import en from './locales/en.json' with { type: 'json' }
 
-export const homeModule: BokModule = { name: 'home', locales: { pl, en }, router: homeRoutes }
+export const homeModule: BokModule = {
+  name: 'home',
+  locales: { pl, en },
+  paths: ['/', '/find'],
+  router: homeRoutes,
+}
