@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
 import type { Db } from '../../shared/db/index.js'
+import { insertNumbered } from '../../shared/db/counters.js'
 import type { ListFilters } from './schemas.js'
 
 export interface IncomingRow {
@@ -160,9 +161,12 @@ export async function findIncomingIdByNumber(db: Db, year: number, number: numbe
 
 export type NewIncoming = Record<string, unknown>
 
-export async function insertIncoming(db: Db, row: NewIncoming): Promise<number> {
-  const [r] = await db('incoming_items').insert(row).returning('id')
-  return Number(r.id)
+/** Saves an incoming item with the next number of its year's register (taken in the same statement). */
+export function insertIncoming(
+  trx: Knex.Transaction,
+  row: NewIncoming & { year: number },
+): Promise<{ id: number; number: number }> {
+  return insertNumbered(trx, 'incoming_items', row, { register: 'registry.incoming', year: row.year })
 }
 
 export async function updateIncoming(db: Db, id: number, fields: Record<string, unknown>): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 import { recordAudit, type Actor } from '../../shared/audit/audit.js'
-import { nextNumber, formatRegisterNumber } from '../../shared/db/counters.js'
+import { formatRegisterNumber } from '../../shared/db/counters.js'
 import { withStoredFiles, type FileStore } from '../../shared/files/store.js'
 import type { UploadedFile } from '../../shared/files/upload.js'
 import type { PendingFile } from '../../shared/files/pending.js'
@@ -83,11 +83,10 @@ export async function registerIncoming(
             ? { id: input.senderId, created: false }
             : await senderFor(trx, actor, input)
           const senderId = sender.id
-          // Taken as late as possible: the counter row stays locked until commit.
-          const number = await nextNumber(trx, 'registry.incoming', year)
-          const id = await repo.insertIncoming(trx, {
+          // The number is taken as late as possible, by the insert itself: the counter row stays
+          // locked until commit.
+          const { id, number } = await repo.insertIncoming(trx, {
             year,
-            number,
             received_at: receivedAt,
             letter_date: input.letterDate ?? null,
             sender_id: senderId,

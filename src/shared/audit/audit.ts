@@ -71,6 +71,8 @@ interface ChainHead {
   hash: string
 }
 
+type ChainRow = Record<string, Knex.Value> & { id: number; hash: string }
+
 /** The rows that extend the chain from `head` by `items`, and the head they leave. */
 function chainRows(head: ChainHead, items: Pending[]) {
   let seq = head.seq
@@ -92,17 +94,21 @@ function chainRows(head: ChainHead, items: Pending[]) {
       request_id: actor.requestId ?? null,
     }
     const hash = rowHash(prev, content)
-    rows.push({ ...content, details: JSON.stringify(content.details), prev_hash: prev, hash })
+    rows.push({ ...content, details: JSON.stringify(content.details), prev_hash: prev, hash } as ChainRow)
     prev = hash
   }
   return { rows, head: { seq, hash: prev } }
 }
 
+/** Under the head's lock: the rows, 500 to a statement, each statement moving the head along. */
 async function appendToChain(trx: Db, items: Pending[]): Promise<ChainHead> {
   const locked = await trx('audit_head').where({ id: 1 }).forUpdate().first('seq', 'hash')
   const { rows, head } = chainRows({ seq: Number(locked.seq), hash: locked.hash as string }, items)
-  for (let i = 0; i < rows.length; i += 500) await trx('audit_log').insert(rows.slice(i, i + 500))
-  await trx('audit_head').where({ id: 1 }).update(head)
+  for (let i = 0; i < rows.length; i += 500) {
+    const chunk = rows.slice(i, i + 500)
+    const last = chunk[chunk.length - 1]!
+    await insertMovingHead(trx, chunk, { seq: last.id, hash: last.hash }, null)
+  }
   return head
 }
 
@@ -125,24 +131,39 @@ const valuesRow = `(${columns.map(([, type]) => `?::${type}`).join(', ')})`
 const columnList = columns.map(([name]) => name).join(', ')
 
 /**
- * Appends in one auto-committed statement, if the chain head is still the one this process last wrote:
- * the head moves only where it still holds `expected` (a concurrent writer's move is seen after its
- * commit, so the condition fails and nothing is written). Returns null when the head had moved.
+ * The rows and the head's move to `head` in one statement. With `expected`, only where the head still
+ * holds it (a concurrent writer's move is seen after its commit, so the condition fails and nothing is
+ * written); returns whether the rows were written.
  */
-async function appendIfHeadUnchanged(knex: Knex, expected: ChainHead, items: Pending[]) {
-  const { rows, head } = chainRows(expected, items)
-  const values = rows.flatMap((row) => columns.map(([name]) => row[name]))
-  const result = await knex.raw<{ rows: unknown[] }>(
+async function insertMovingHead(
+  db: Db,
+  rows: ChainRow[],
+  head: ChainHead,
+  expected: ChainHead | null,
+): Promise<boolean> {
+  const values = rows.flatMap((row) => columns.map(([name]) => row[name] as Knex.Value))
+  const result = await db.raw<{ rows: unknown[] }>(
     `WITH moved AS (
-       UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1 AND seq = ? AND hash = ? RETURNING 1
+       UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1 ${expected ? 'AND seq = ? AND hash = ?' : ''}
+       RETURNING 1
      )
      INSERT INTO audit_log (${columnList})
      SELECT * FROM (VALUES ${rows.map(() => valuesRow).join(', ')}) AS v (${columnList})
      WHERE EXISTS (SELECT 1 FROM moved)
      RETURNING id`,
-    [head.seq, head.hash, expected.seq, expected.hash, ...values],
+    [head.seq, head.hash, ...(expected ? [expected.seq, expected.hash] : []), ...values],
   )
-  return result.rows.length === rows.length ? head : null
+  if (!expected && result.rows.length !== rows.length) throw new Error('audit chain head not found')
+  return result.rows.length === rows.length
+}
+
+/**
+ * Appends in one auto-committed statement, if the chain head is still the one this process last wrote.
+ * Returns null when the head had moved.
+ */
+async function appendIfHeadUnchanged(knex: Knex, expected: ChainHead, items: Pending[]) {
+  const { rows, head } = chainRows(expected, items)
+  return (await insertMovingHead(knex, rows, head, expected)) ? head : null
 }
 
 /** One writer per database handle; while it writes a batch, new entries wait for the next one. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase } from '../../../tests/helpers/db.js'
 import type { Database } from './index.js'
-import { formatRegisterNumber, nextNumber } from './counters.js'
+import { formatRegisterNumber, insertNumbered, nextNumber } from './counters.js'
 import { bulkLoad } from './bulk.js'
 
 let database: Database
@@ -10,6 +10,13 @@ beforeAll(async () => {
   await database.knex.schema.createTable('numbered_things', (t) => {
     t.integer('year').notNullable()
     t.integer('number').notNullable()
+    t.unique(['year', 'number'])
+  })
+  await database.knex.schema.createTable('numbered_rows', (t) => {
+    t.increments('id')
+    t.integer('year').notNullable()
+    t.integer('number').notNullable()
+    t.text('subject').notNullable()
     t.unique(['year', 'number'])
   })
 })
@@ -40,6 +47,33 @@ describe('gapless register numbers', () => {
       .where({ register: 'test.register', year: 2026 })
       .first('last_number')
     expect(counter.last_number).toBe(100)
+  })
+
+  it('numbers a row in the statement that saves it: concurrent saves consecutive, a rollback burns none', async () => {
+    const { knex } = database
+    const saves = Array.from({ length: 60 }, (_, i) =>
+      knex
+        .transaction(async (trx) => {
+          const saved = await insertNumbered(
+            trx,
+            'numbered_rows',
+            { year: 2026, subject: `item ${i}` },
+            { register: 'test.rows', year: 2026 },
+          )
+          if (i % 6 === 5) throw new Error('save failed after numbering')
+          return saved
+        })
+        .then(
+          (saved) => saved,
+          () => null,
+        ),
+    )
+    const saved = (await Promise.all(saves)).filter((s) => s !== null)
+    expect(saved).toHaveLength(50)
+    const rows = await knex('numbered_rows').where({ year: 2026 }).orderBy('number').select('id', 'number')
+    expect(rows.map((r) => Number(r.number))).toEqual(Array.from({ length: 50 }, (_, i) => i + 1))
+    // What each save was told is what it saved.
+    for (const s of saved) expect(rows.find((r) => Number(r.id) === s.id)?.number).toBe(s.number)
   })
 
   it('restarts every year and keeps scopes apart', async () => {

@@ -23,6 +23,34 @@ export async function nextNumber(
   return Number(row.last_number)
 }
 
+/**
+ * Saves `row` into `table` with the register's next number in `column`, taken by the same statement
+ * (a data-modifying WITH): while the counter row is locked, every round trip to BOK waits for a turn of
+ * a busy event loop, and this spares one. Same guarantees as `nextNumber`. Returns the row's id and
+ * number.
+ */
+export async function insertNumbered(
+  trx: Knex.Transaction,
+  table: string,
+  row: Record<string, unknown>,
+  counter: { register: string; year: number; scope?: string },
+  column = 'number',
+): Promise<{ id: number; number: number }> {
+  const [saved] = await trx(table)
+    .with(
+      'taken',
+      trx.raw(
+        `INSERT INTO register_counters (register, scope, year, last_number) VALUES (?, ?, ?, 1)
+         ON CONFLICT (register, scope, year) DO UPDATE SET last_number = register_counters.last_number + 1
+         RETURNING last_number`,
+        [counter.register, counter.scope ?? '', counter.year],
+      ),
+    )
+    .insert({ ...row, [column]: trx.raw('(SELECT last_number FROM taken)') })
+    .returning(['id', column])
+  return { id: Number(saved.id), number: Number(saved[column]) }
+}
+
 /** `2026/000123`: the register number as shown and printed. */
 export function formatRegisterNumber(year: number, number: number, width = 6): string {
   return `${year}/${String(number).padStart(width, '0')}`
