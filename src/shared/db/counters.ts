@@ -15,12 +15,26 @@ export async function nextNumber(
   year: number,
   scope = '',
 ): Promise<number> {
-  const [row] = await trx('register_counters')
-    .insert({ register, scope, year, last_number: 1 })
-    .onConflict(['register', 'scope', 'year'])
-    .merge({ last_number: trx.raw('register_counters.last_number + 1') })
-    .returning('last_number')
-  return Number(row.last_number)
+  const { rows } = await trx.raw<{ rows: Array<{ last_number: number }> }>(
+    ...counterMove({ register, year, scope }),
+  )
+  return Number(rows[0]!.last_number)
+}
+
+interface Counter {
+  register: string
+  year: number
+  scope?: string
+}
+
+/** The counter's move: the row made at 1 for a new register, scope or year, else moved on by one. */
+function counterMove(counter: Counter): [string, Array<string | number>] {
+  return [
+    `INSERT INTO register_counters (register, scope, year, last_number) VALUES (?, ?, ?, 1)
+     ON CONFLICT (register, scope, year) DO UPDATE SET last_number = register_counters.last_number + 1
+     RETURNING last_number`,
+    [counter.register, counter.scope ?? '', counter.year],
+  ]
 }
 
 /**
@@ -33,19 +47,11 @@ export async function insertNumbered(
   trx: Knex.Transaction,
   table: string,
   row: Record<string, unknown>,
-  counter: { register: string; year: number; scope?: string },
+  counter: Counter,
   column = 'number',
 ): Promise<{ id: number; number: number }> {
   const [saved] = await trx(table)
-    .with(
-      'taken',
-      trx.raw(
-        `INSERT INTO register_counters (register, scope, year, last_number) VALUES (?, ?, ?, 1)
-         ON CONFLICT (register, scope, year) DO UPDATE SET last_number = register_counters.last_number + 1
-         RETURNING last_number`,
-        [counter.register, counter.scope ?? '', counter.year],
-      ),
-    )
+    .with('taken', trx.raw(...counterMove(counter)))
     .insert({ ...row, [column]: trx.raw('(SELECT last_number FROM taken)') })
     .returning(['id', column])
   return { id: Number(saved.id), number: Number(saved[column]) }
