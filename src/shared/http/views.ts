@@ -20,7 +20,9 @@ const reserved = new Set(
  * every identifier its scriptlets use that is not a keyword, not a property (`a.b`) and not declared by
  * the template itself. A name that is also a global (`String`, `Date`) is the local's when the page has
  * such a local, as inside `with`. `include` is read too: the locals' include (BOK's, set by the render
- * below) takes the place of EJS's parameter of that name. A name the page lacks reads as undefined.
+ * below) takes the place of EJS's parameter of that name. A name the page lacks reads as undefined;
+ * a name this scan misses (a quote inside a comment or a regular expression in a scriptlet) is not
+ * declared and fails the first render loudly (ReferenceError), so the page tests find it.
  * Why not `with (locals)`, EJS's default: inside it every name, the template's own output buffer
  * included, is looked up on the locals first, which keeps the whole template in V8's slow path.
  */
