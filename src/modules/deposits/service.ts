@@ -16,9 +16,9 @@ import { formatterPerZone } from '../../shared/forms/intl.js'
 
 export type Result<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] }
 
-/** Today in Warsaw, as YYYY-MM-DD (due dates are office days, not UTC days). */
 const isoDay = formatterPerZone((timeZone) => new Intl.DateTimeFormat('en-CA', { timeZone }))
 
+/** Today in Warsaw, as YYYY-MM-DD (due dates are office days, not UTC days). */
 export function officeToday(now = new Date()): string {
   return isoDay('Europe/Warsaw').format(now)
 }
