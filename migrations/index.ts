@@ -2,6 +2,7 @@ import type { Knex } from 'knex'
 import * as m001 from './001_foundation.js'
 import * as m002 from './002_rate_limits.js'
 import * as m003 from './003_pending_uploads.js'
+import * as m004 from './004_audit_chain_in_database.js'
 import * as m100 from './100_correspondence.js'
 import * as m101 from './101_correspondence_indexes.js'
 import * as m200 from './200_foreigners.js'
@@ -29,6 +30,7 @@ const migrations: Array<[string, Migration]> = [
   ['001_foundation', m001],
   ['002_rate_limits', m002],
   ['003_pending_uploads', m003],
+  ['004_audit_chain_in_database', m004],
   ['100_correspondence', m100],
   ['101_correspondence_indexes', m101],
   ['200_foreigners', m200],

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex'
 import type { Db } from '../../shared/db/index.js'
-import { insertNumbered } from '../../shared/db/counters.js'
+import { formatRegisterNumberSql, insertNumbered } from '../../shared/db/counters.js'
+import { auditInsert, type AuditRow } from '../../shared/audit/audit.js'
 import type { ListFilters } from './schemas.js'
 
 export interface IncomingRow {
@@ -161,12 +162,45 @@ export async function findIncomingIdByNumber(db: Db, year: number, number: numbe
 
 export type NewIncoming = Record<string, unknown>
 
-/** Saves an incoming item with the next number of its year's register (taken in the same statement). */
+/** What else a registration saves with its item: files, the first routing step, audit rows. */
+export interface IncomingFollowUp {
+  attachments: Array<Omit<AttachmentRow, 'id' | 'created_at' | 'item_id'> & { created_by: number | null }>
+  routing: { action: string; unit_id: number; assignee_id: number | null; actor_id: number | null } | null
+  /** The pending e-mail import the item was registered from, deleted with the save. */
+  importId: string | null
+  /** Audit rows; `item` gives the SQL of the new item's id and formatted register number. */
+  audit: (item: { id: Knex.Raw; registerNumber: Knex.Raw }) => AuditRow[]
+}
+
+/**
+ * Saves an incoming item with the next number of its year's register and everything that goes with it,
+ * in one statement: the counter (and the audit head) are locked only while PostgreSQL runs it.
+ */
 export function insertIncoming(
-  trx: Knex.Transaction,
+  db: Db,
   row: NewIncoming & { year: number },
+  follow: IncomingFollowUp,
 ): Promise<{ id: number; number: number }> {
-  return insertNumbered(trx, 'incoming_items', row, { register: 'registry.incoming', year: row.year })
+  return insertNumbered(
+    db,
+    'incoming_items',
+    row,
+    { register: 'registry.incoming', year: row.year },
+    'number',
+    (saved) => {
+      const itemRef = { id: saved.id, registerNumber: formatRegisterNumberSql(db, row.year, saved.number) }
+      return [
+        ...(follow.attachments.length
+          ? [db('incoming_attachments').insert(follow.attachments.map((a) => ({ ...a, item_id: saved.id })))]
+          : []),
+        ...(follow.routing
+          ? [db('incoming_routing').insert({ note: null, ...follow.routing, item_id: saved.id })]
+          : []),
+        ...(follow.importId ? [db('registry_email_imports').where({ id: follow.importId }).del()] : []),
+        auditInsert(db, follow.audit(itemRef)),
+      ]
+    },
+  )
 }
 
 export async function updateIncoming(db: Db, id: number, fields: Record<string, unknown>): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex'
-import { recordAudit, type Actor } from '../../shared/audit/audit.js'
+import { auditRows, recordAudit, type Actor, type AuditRow } from '../../shared/audit/audit.js'
 import { formatRegisterNumber } from '../../shared/db/counters.js'
 import { withStoredFiles, type FileStore } from '../../shared/files/store.js'
 import type { UploadedFile } from '../../shared/files/upload.js'
@@ -83,33 +83,6 @@ export async function registerIncoming(
             ? { id: input.senderId, created: false }
             : await senderFor(trx, actor, input)
           const senderId = sender.id
-          // The number is taken as late as possible, by the insert itself: the counter row stays
-          // locked until commit.
-          const { id, number } = await repo.insertIncoming(trx, {
-            year,
-            received_at: receivedAt,
-            letter_date: input.letterDate ?? null,
-            sender_id: senderId,
-            sender_name: input.senderName,
-            sender_address: input.senderAddress ?? null,
-            sender_email: input.senderEmail ?? null,
-            sender_edelivery: input.senderEdelivery ?? null,
-            sender_reference: input.senderReference ?? null,
-            subject: input.subject,
-            channel: input.channel,
-            form: input.form,
-            tracking_number: input.trackingNumber ?? null,
-            enclosures_count: input.enclosuresCount,
-            enclosures_description: input.enclosuresDescription ?? null,
-            unit_id: input.unitId ?? null,
-            assignee_id: input.assigneeId ?? null,
-            routing_status: input.unitId ? 'assigned' : 'unassigned',
-            case_reference: input.caseReference ?? null,
-            notes: input.notes ?? null,
-            message_id: email?.messageId ?? null,
-            content_hash: email?.contentHash ?? null,
-            created_by: actor.id,
-          })
           const files = [
             ...held.map((p) => ({ ...p.file, mime: p.upload.mime, originalName: p.upload.originalName })),
             ...stored.map((f, i) => ({
@@ -118,48 +91,84 @@ export async function registerIncoming(
               originalName: attachments[i]!.originalName,
             })),
           ]
-          await repo.insertAttachments(
+          // The number is taken by the statement that saves the item with its files, routing step and
+          // audit rows: the counter row (then the audit head) stay locked only until the commit.
+          const { id, number } = await repo.insertIncoming(
             trx,
-            files.map((f) => ({
-              item_id: id,
-              file_id: f.id,
-              sha256: f.sha256,
-              size: f.size,
-              mime: f.mime,
-              original_name: f.originalName,
-              created_by: actor.id,
-            })),
-          )
-          if (input.unitId)
-            await repo.insertRouting(trx, {
-              item_id: id,
-              action: 'assigned',
-              unit_id: input.unitId,
-              assignee_id: input.assigneeId ?? null,
-              actor_id: actor.id,
-            })
-          if (input.importId) await trx('registry_email_imports').where({ id: input.importId }).del()
-          // One audit call at the end: the audit head is locked after the counter, always in that order.
-          await recordAudit(trx, actor, [
-            ...(sender.created
-              ? [{ action: 'registry.senderCreated', entityType: 'registry_sender', entityId: senderId }]
-              : []),
             {
-              action: 'registry.registered',
-              entityType: 'incoming_item',
-              entityId: id,
-              details: {
-                after: {
-                  registerNumber: formatRegisterNumber(year, number),
-                  channel: input.channel,
-                  senderId,
-                  unitId: input.unitId ?? null,
-                  files: files.map((f) => ({ id: f.id, sha256: f.sha256 })),
-                  messageId: email?.messageId ?? null,
-                },
+              year,
+              received_at: receivedAt,
+              letter_date: input.letterDate ?? null,
+              sender_id: senderId,
+              sender_name: input.senderName,
+              sender_address: input.senderAddress ?? null,
+              sender_email: input.senderEmail ?? null,
+              sender_edelivery: input.senderEdelivery ?? null,
+              sender_reference: input.senderReference ?? null,
+              subject: input.subject,
+              channel: input.channel,
+              form: input.form,
+              tracking_number: input.trackingNumber ?? null,
+              enclosures_count: input.enclosuresCount,
+              enclosures_description: input.enclosuresDescription ?? null,
+              unit_id: input.unitId ?? null,
+              assignee_id: input.assigneeId ?? null,
+              routing_status: input.unitId ? 'assigned' : 'unassigned',
+              case_reference: input.caseReference ?? null,
+              notes: input.notes ?? null,
+              message_id: email?.messageId ?? null,
+              content_hash: email?.contentHash ?? null,
+              created_by: actor.id,
+            },
+            {
+              attachments: files.map((f) => ({
+                file_id: f.id,
+                sha256: f.sha256,
+                size: f.size,
+                mime: f.mime,
+                original_name: f.originalName,
+                created_by: actor.id,
+              })),
+              routing: input.unitId
+                ? {
+                    action: 'assigned',
+                    unit_id: input.unitId,
+                    assignee_id: input.assigneeId ?? null,
+                    actor_id: actor.id,
+                  }
+                : null,
+              importId: input.importId ?? null,
+              audit: (item) => {
+                const [senderCreated, registered] = auditRows(actor, [
+                  { action: 'registry.senderCreated', entityType: 'registry_sender', entityId: senderId },
+                  {
+                    action: 'registry.registered',
+                    entityType: 'incoming_item',
+                    details: {
+                      after: {
+                        channel: input.channel,
+                        senderId,
+                        unitId: input.unitId ?? null,
+                        files: files.map((f) => ({ id: f.id, sha256: f.sha256 })),
+                        messageId: email?.messageId ?? null,
+                      },
+                    },
+                  },
+                ]) as [AuditRow, AuditRow]
+                return [
+                  ...(sender.created ? [senderCreated] : []),
+                  {
+                    ...registered,
+                    entity_id: trx.raw('(?)::text', [item.id]),
+                    details: trx.raw(`jsonb_set(?::jsonb, '{after,registerNumber}', to_jsonb(?))`, [
+                      registered.details,
+                      item.registerNumber,
+                    ]),
+                  },
+                ]
               },
             },
-          ])
+          )
           return { id, year, number, registerNumber: formatRegisterNumber(year, number) }
         }),
     )

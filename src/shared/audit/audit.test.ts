@@ -9,6 +9,7 @@ import { recordAudit, type Actor } from './audit.js'
 import { writeCheckpoint } from './checkpoints.js'
 import { verifyAuditChain } from './verify.js'
 import { GENESIS_HASH, rowHash } from './canonical.js'
+import { rewriteAuditChain } from '../../../tests/helpers/audit-rewrite.js'
 
 const actor: Actor = { id: 1, name: 'Tester', unit: 'BOK', ip: '127.0.0.1' }
 let database: Database
@@ -27,7 +28,7 @@ async function asSuperuser(work: (trx: Knex.Transaction) => Promise<unknown>) {
 async function freshLog(entries = 5) {
   await asSuperuser(async (trx) => {
     await trx.raw('TRUNCATE audit_log')
-    await trx('audit_head').where({ id: 1 }).update({ seq: 0, hash: GENESIS_HASH })
+    await trx('audit_head').where({ id: 1 }).update({ seq: 0, hash: GENESIS_HASH, db_hash_from: 1 })
   })
   fs.rmSync(paths.checkpointDir, { recursive: true, force: true })
   for (let i = 0; i < entries; i++)
@@ -88,9 +89,9 @@ describe('audit log', () => {
     expect({ seq: Number(head.seq), hash: head.hash }).toEqual({ seq: 20, hash: last.hash })
   })
 
-  it('writes a view in one statement while nobody else moved the head', async () => {
+  it('writes a view in one statement, also after a change moved the head', async () => {
     await freshLog(1)
-    await recordAudit(db, actor, { action: 'test.viewed' })
+    await db.transaction((trx) => recordAudit(trx, actor, { action: 'test.changed' }))
     const statements: string[] = []
     const count = (q: { sql: string }) => statements.push(q.sql)
     db.on('query', count)
@@ -98,6 +99,56 @@ describe('audit log', () => {
     db.off('query', count)
     expect(statements).toHaveLength(1)
     expect((await verifyAuditChain(db, paths)).ok).toBe(true)
+  })
+
+  it('links any insert into the chain: a change and its audit row can be one statement', async () => {
+    await freshLog(2)
+    // Whatever id and hashes an insert claims, the database gives the row its place in the chain.
+    await db.raw(
+      `INSERT INTO audit_log (action, entity_id, details, id, prev_hash, hash)
+       VALUES ('test.inline', '7', '{"a": 1}', 999, 'forged', 'forged')`,
+    )
+    const row = await db('audit_log').orderBy('id', 'desc').first('id', 'prev_hash', 'hash', 'at')
+    expect(Number(row.id)).toBe(3)
+    expect(row.hash).toMatch(/^[0-9a-f]{64}$/)
+    expect(row.at).toBeInstanceOf(Date)
+    expect(await verifyAuditChain(db, paths)).toMatchObject({ ok: true, rows: 3 })
+  })
+
+  it('verifies a chain that BOK hashed up to the upgrade and the database hashed after it', async () => {
+    await freshLog(0)
+    // Rows 1-3 as BOK wrote them before migration 004, then the database takes over from row 4.
+    await asSuperuser(async (trx) => {
+      let prev = GENESIS_HASH
+      for (let id = 1; id <= 3; id++) {
+        const content = {
+          id,
+          at: new Date(Date.UTC(2026, 0, id)),
+          actor_id: 1,
+          actor_name: 'Łucja',
+          actor_unit: 'BOK',
+          action: 'test.old',
+          entity_type: null,
+          entity_id: String(id),
+          details: { n: id },
+          ip: null,
+          request_id: null,
+        }
+        const hash = rowHash(prev, content)
+        await trx('audit_log').insert({
+          ...content,
+          details: JSON.stringify(content.details),
+          prev_hash: prev,
+          hash,
+        })
+        prev = hash
+      }
+      await trx('audit_head').where({ id: 1 }).update({ seq: 3, hash: prev, db_hash_from: 4 })
+    })
+    await recordAudit(db, actor, [{ action: 'test.new' }, { action: 'test.new' }])
+    expect(await verifyAuditChain(db, paths)).toMatchObject({ ok: true, rows: 5 })
+    await asSuperuser((trx) => trx('audit_log').where({ id: 2 }).update({ entity_id: '9' }))
+    expect((await verifyAuditChain(db, paths)).broken).toMatchObject({ id: 2 })
   })
 
   it('names the row whose content was altered', async () => {
@@ -132,27 +183,7 @@ describe('audit log', () => {
   it('detects a chain rewritten whole with recomputed hashes, through the checkpoint', async () => {
     await freshLog(4)
     await writeCheckpoint(db, paths)
-    await asSuperuser(async (trx) => {
-      const rows = await trx('audit_log').orderBy('id').select('*')
-      let prev = GENESIS_HASH
-      for (const r of rows) {
-        const details = Number(r.id) === 2 ? { n: 'forged' } : r.details
-        const content = {
-          ...r,
-          id: Number(r.id),
-          actor_id: r.actor_id === null ? null : Number(r.actor_id),
-          details,
-        }
-        delete (content as Record<string, unknown>).prev_hash
-        delete (content as Record<string, unknown>).hash
-        const hash = rowHash(prev, content)
-        await trx('audit_log')
-          .where({ id: r.id })
-          .update({ details: JSON.stringify(details), prev_hash: prev, hash })
-        prev = hash
-      }
-      await trx('audit_head').where({ id: 1 }).update({ hash: prev })
-    })
+    await rewriteAuditChain(db, (row) => (row.id === 2 ? { n: 'forged' } : row.details))
     const result = await verifyAuditChain(db, paths)
     expect(result.ok).toBe(false)
     expect(result.broken!.reason).toMatch(/rewritten/)

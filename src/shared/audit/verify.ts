@@ -14,8 +14,26 @@ const batchSize = 5000
 
 /**
  * Walks the whole chain: ids consecutive from 1, each row's prev_hash is the hash of the row before,
- * each hash matches the row's content; then the head and the signed checkpoints must agree with it.
+ * each hash matches the row's content (recomputed by the database from `db_hash_from` on, by BOK
+ * before); then the head and the signed checkpoints must agree with it.
  */
+/** A row written before migration 004, as BOK hashed it (canonical JSON of its content). */
+function bokHashed(id: number, row: AuditRowContent): AuditRowContent {
+  return {
+    id,
+    at: row.at,
+    actor_id: row.actor_id === null ? null : Number(row.actor_id),
+    actor_name: row.actor_name,
+    actor_unit: row.actor_unit,
+    action: row.action,
+    entity_type: row.entity_type,
+    entity_id: row.entity_id,
+    details: typeof row.details === 'string' ? JSON.parse(row.details) : row.details,
+    ip: row.ip,
+    request_id: row.request_id,
+  }
+}
+
 export async function verifyAuditChain(db: Db, paths: CheckpointPaths): Promise<VerifyResult> {
   let expectedId = 1
   let prev = GENESIS_HASH
@@ -29,33 +47,26 @@ export async function verifyAuditChain(db: Db, paths: CheckpointPaths): Promise<
     broken: { id, reason },
   })
 
+  const dbHashFrom = Number((await db('audit_head').where({ id: 1 }).first('db_hash_from')).db_hash_from)
   for (;;) {
-    const rows = (await db('audit_log')
+    const rows = (await db('audit_log as l')
       .where('id', '>=', expectedId)
       .orderBy('id')
       .limit(batchSize)
-      .select(...auditContentColumns, 'prev_hash', 'hash')) as Array<
-      AuditRowContent & { prev_hash: string; hash: string }
-    >
+      .select(
+        ...auditContentColumns,
+        'prev_hash',
+        'hash',
+        db.raw('CASE WHEN id >= ? THEN audit_row_hash(l.prev_hash, l) END AS db_hash', [dbHashFrom]),
+      )) as Array<AuditRowContent & { prev_hash: string; hash: string; db_hash: string | null }>
     if (rows.length === 0) break
     for (const row of rows) {
       const id = Number(row.id)
       if (id !== expectedId) return fail(expectedId, `row ${expectedId} is missing (next row is ${id})`)
       if (row.prev_hash !== prev) return fail(id, 'prev_hash does not match the previous row')
-      const content: AuditRowContent = {
-        id,
-        at: row.at,
-        actor_id: row.actor_id === null ? null : Number(row.actor_id),
-        actor_name: row.actor_name,
-        actor_unit: row.actor_unit,
-        action: row.action,
-        entity_type: row.entity_type,
-        entity_id: row.entity_id,
-        details: typeof row.details === 'string' ? JSON.parse(row.details) : row.details,
-        ip: row.ip,
-        request_id: row.request_id,
-      }
-      if (rowHash(prev, content) !== row.hash)
+      if (id >= dbHashFrom) {
+        if (row.db_hash !== row.hash) return fail(id, 'content does not match its hash (row altered)')
+      } else if (rowHash(prev, bokHashed(id, row)) !== row.hash)
         return fail(id, 'content does not match its hash (row altered)')
       prev = row.hash
       if (wanted.has(id)) hashAt.set(id, row.hash)
