@@ -168,8 +168,8 @@ export interface IncomingFollowUp {
   routing: { action: string; unit_id: number; assignee_id: number | null; actor_id: number | null } | null
   /** The pending e-mail import the item was registered from, deleted with the save. */
   importId: string | null
-  /** Audit rows; `item` gives the SQL of the new item's id and formatted register number. */
-  audit: (item: { id: Knex.Raw; registerNumber: Knex.Raw }) => AuditRow[]
+  /** Audit rows: `others` as they are, then `item`'s, given the new item's id and register number. */
+  audit: { others: AuditRow[]; item: AuditRow }
 }
 
 /**
@@ -188,7 +188,15 @@ export function insertIncoming(
     { register: 'registry.incoming', year: row.year },
     'number',
     (saved) => {
-      const itemRef = { id: saved.id, registerNumber: formatRegisterNumberSql(db, row.year, saved.number) }
+      const registerNumber = formatRegisterNumberSql(db, row.year, saved.number)
+      const itemAudit = {
+        ...follow.audit.item,
+        entity_id: db.raw('(?)::text', [saved.id]),
+        details: db.raw(`jsonb_set(?::jsonb, '{after,registerNumber}', to_jsonb(?))`, [
+          follow.audit.item.details,
+          registerNumber,
+        ]),
+      }
       return [
         ...(follow.attachments.length
           ? [db('incoming_attachments').insert(follow.attachments.map((a) => ({ ...a, item_id: saved.id })))]
@@ -197,7 +205,7 @@ export function insertIncoming(
           ? [db('incoming_routing').insert({ note: null, ...follow.routing, item_id: saved.id })]
           : []),
         ...(follow.importId ? [db('registry_email_imports').where({ id: follow.importId }).del()] : []),
-        auditInsert(db, follow.audit(itemRef)),
+        auditInsert(db, [...follow.audit.others, itemAudit]),
       ]
     },
   )

@@ -138,35 +138,13 @@ export async function registerIncoming(
                   }
                 : null,
               importId: input.importId ?? null,
-              audit: (item) => {
-                const [senderCreated, registered] = auditRows(actor, [
-                  { action: 'registry.senderCreated', entityType: 'registry_sender', entityId: senderId },
-                  {
-                    action: 'registry.registered',
-                    entityType: 'incoming_item',
-                    details: {
-                      after: {
-                        channel: input.channel,
-                        senderId,
-                        unitId: input.unitId ?? null,
-                        files: files.map((f) => ({ id: f.id, sha256: f.sha256 })),
-                        messageId: email?.messageId ?? null,
-                      },
-                    },
-                  },
-                ]) as [AuditRow, AuditRow]
-                return [
-                  ...(sender.created ? [senderCreated] : []),
-                  {
-                    ...registered,
-                    entity_id: trx.raw('(?)::text', [item.id]),
-                    details: trx.raw(`jsonb_set(?::jsonb, '{after,registerNumber}', to_jsonb(?))`, [
-                      registered.details,
-                      item.registerNumber,
-                    ]),
-                  },
-                ]
-              },
+              audit: registrationAudit(actor, sender, {
+                channel: input.channel,
+                senderId,
+                unitId: input.unitId ?? null,
+                files: files.map((f) => ({ id: f.id, sha256: f.sha256 })),
+                messageId: email?.messageId ?? null,
+              }),
             },
           )
           return { id, year, number, registerNumber: formatRegisterNumber(year, number) }
@@ -178,6 +156,19 @@ export async function registerIncoming(
       return fail('importId', 'registry.import.duplicate')
     throw err
   }
+}
+
+/** The registration's audit rows: the sender's creation (if it was made), then the item's. */
+function registrationAudit(
+  actor: Actor,
+  sender: { id: number; created: boolean },
+  after: Record<string, unknown>,
+): repo.IncomingFollowUp['audit'] {
+  const [senderCreated, registered] = auditRows(actor, [
+    { action: 'registry.senderCreated', entityType: 'registry_sender', entityId: sender.id },
+    { action: 'registry.registered', entityType: 'incoming_item', details: { after } },
+  ]) as [AuditRow, AuditRow]
+  return { others: sender.created ? [senderCreated] : [], item: registered }
 }
 
 async function senderFor(

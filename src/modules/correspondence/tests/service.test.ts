@@ -83,6 +83,30 @@ describe('a failed save', () => {
     expect(att.sha256).toMatch(/^[0-9a-f]{64}$/)
     expect(await auditActions(db, r.value.id)).toContain('registry.registered')
   })
+
+  it('saves the item, its file, routing step and audit row in one statement, the audit row naming them', async () => {
+    const unitId = await createUnit(db, 'JS')
+    const statements: string[] = []
+    const count = (q: { sql: string }) => statements.push(q.sql)
+    db.on('query', count)
+    const r = await register({ receivedDate: '2032-03-02', unitId }, pdfUpload())
+    db.off('query', count)
+    if (!r.ok) throw new Error('not registered')
+    expect(statements.filter((sql) => /register_counters/.test(sql))).toHaveLength(1)
+    expect(statements.filter((sql) => /insert into "(incoming_|audit_log)/i.test(sql))).toEqual([
+      expect.stringMatching(/incoming_items.*incoming_attachments.*incoming_routing.*audit_log/s),
+    ])
+    const audit = await db('audit_log')
+      .where({ action: 'registry.registered', entity_id: String(r.value.id) })
+      .first('details')
+    const file = await db('incoming_attachments').where({ item_id: r.value.id }).first('file_id', 'sha256')
+    expect(audit.details.after).toMatchObject({
+      registerNumber: r.value.registerNumber,
+      unitId,
+      files: [{ id: file.file_id, sha256: file.sha256 }],
+    })
+    expect(await db('incoming_routing').where({ item_id: r.value.id }).pluck('action')).toEqual(['assigned'])
+  })
 })
 
 describe('annulment', () => {
