@@ -1,6 +1,7 @@
 import type { Scenario } from './types.js'
 import { sidOf } from './types.js'
-import { addDays, officeDate } from '../../src/modules/correspondence/dates.js'
+import { addDays } from '../../src/modules/correspondence/dates.js'
+import { officeDate } from '../../src/shared/clock/office.js'
 import { transferYears } from '../../src/modules/archive/domain.js'
 
 /** Same per-request SQL as BOK's session and user lookup (express-session store + passport). */

@@ -1,6 +1,6 @@
 import type { Db } from '../../shared/db/index.js'
 import type { WorkQueue } from '../types.js'
-import { todayIso } from './http.js'
+import { officeToday } from '../../shared/clock/office.js'
 
 async function count(qb: Promise<Array<{ c: number | string }>> | unknown): Promise<number> {
   const rows = (await qb) as Array<{ c: number | string }>
@@ -8,7 +8,7 @@ async function count(qb: Promise<Array<{ c: number | string }>> | unknown): Prom
 }
 
 export async function archivistCounts(db: Db, now: Date) {
-  const today = todayIso(now)
+  const today = officeToday(now)
   const [submitted, overdueLoans, openQueries, lateQueries, toStateArchive] = await Promise.all([
     count(db('archive_transfer_lists').where('status', 'submitted').count({ c: '*' })),
     count(db('archive_loans').whereNull('returned_on').where('due_on', '<', today).count({ c: '*' })),

@@ -2,6 +2,7 @@
  * Archive rules as plain functions (no database): retention, transfer deadlines, shelf stocktake.
  * Sources are in CONTEXT.md (DOMAIN.md §2).
  */
+import { officeYear } from '../../shared/clock/office.js'
 
 export const categoryPattern = /^(A|B\d{1,3}|BE\d{1,3}|Bc)$/
 
@@ -41,7 +42,7 @@ export function transferStatus(
   today: Date,
 ): 'open' | 'notYet' | 'due' | 'overdue' {
   if (closedYear === null) return 'open'
-  const year = today.getUTCFullYear()
+  const year = officeYear(today)
   const dueYear = closedYear + 3
   if (year < dueYear) return 'notYet'
   return year === dueYear ? 'due' : 'overdue'
@@ -49,7 +50,7 @@ export function transferStatus(
 
 /** Latest closing year whose folders are due for transfer this year, and latest that is overdue. */
 export function transferYears(today: Date): { dueUpTo: number; overdueUpTo: number } {
-  const year = today.getUTCFullYear()
+  const year = officeYear(today)
   return { dueUpTo: year - 3, overdueUpTo: year - 4 }
 }
 

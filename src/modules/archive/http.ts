@@ -7,8 +7,3 @@ export function idParam(req: Request, name = 'id'): number {
   if (!Number.isSafeInteger(id) || id <= 0) throw new HttpError(404)
   return id
 }
-
-/** Today as 'YYYY-MM-DD' (UTC). */
-export function todayIso(now = new Date()): string {
-  return now.toISOString().slice(0, 10)
-}

@@ -9,7 +9,8 @@ import { formatRegisterNumber } from '../../shared/db/counters.js'
 import * as disposal from './disposal-service.js'
 import { consentForm, destroyForm } from './schemas.js'
 import { disposalListPdf } from './pdf.js'
-import { idParam, todayIso } from './http.js'
+import { idParam } from './http.js'
+import { officeToday } from '../../shared/clock/office.js'
 
 export function disposalRoutes(router: Router, { db }: AppDeps): void {
   const lists = () =>
@@ -34,7 +35,7 @@ export function disposalRoutes(router: Router, { db }: AppDeps): void {
     status = 200,
   ) => {
     const eligible = await disposal
-      .eligibleForDisposal(db, todayIso())
+      .eligibleForDisposal(db, officeToday())
       .count<{ c: number }>({ c: '*' })
       .first()
     res.status(status).render('archive/views/disposals', {
@@ -50,7 +51,7 @@ export function disposalRoutes(router: Router, { db }: AppDeps): void {
   })
 
   router.post('/archive/disposals', permit('archive.write'), async (req, res) => {
-    const result = await disposal.buildDisposalList(db, req.actor, todayIso())
+    const result = await disposal.buildDisposalList(db, req.actor, officeToday())
     if (!result.ok)
       return listsPage(req, res, { errors: [{ field: 'form', href: '#build', key: result.key }] }, 422)
     flash(req, 'success', 'archive.disposal.built')

@@ -12,7 +12,8 @@ import * as records from './records-repository.js'
 import * as service from './records-service.js'
 import { borrowerForm, loanForm, returnLoanForm } from './schemas.js'
 import { loanCardPdf } from './pdf.js'
-import { idParam, todayIso } from './http.js'
+import { idParam } from './http.js'
+import { officeToday } from '../../shared/clock/office.js'
 
 export function loanRoutes(router: Router, { db }: AppDeps): void {
   const loanFormPage = async (
@@ -21,7 +22,7 @@ export function loanRoutes(router: Router, { db }: AppDeps): void {
     extra: Record<string, unknown> = {},
     status = 200,
   ) => {
-    const borrowers = await records.listBorrowers(db, { activeOn: todayIso() })
+    const borrowers = await records.listBorrowers(db, { activeOn: officeToday() })
     res.status(status).render('archive/views/loan-new', {
       borrowerOptions: borrowers.map((b) => ({ value: b.id, text: `${b.full_name} (${b.unit_symbol})` })),
       kindOptions: ['loan', 'reading_room'].map((k) => ({
@@ -34,18 +35,23 @@ export function loanRoutes(router: Router, { db }: AppDeps): void {
 
   router.get('/archive/loans', permit('archive.read'), async (req, res) => {
     const overdue = req.query.overdue === '1'
-    const loans = await records.listLoans(db, overdue ? { overdueOn: todayIso() } : { open: true })
+    const loans = await records.listLoans(db, overdue ? { overdueOn: officeToday() } : { open: true })
     await recordAudit(db, req.actor, {
       action: 'archive.loansListed',
       entityType: 'archive_loan',
       details: { criteria: { overdue }, ids: loans.map((l) => l.id) },
     })
-    res.render('archive/views/loans', { loans, overdue, today: todayIso(), registerNo: formatRegisterNumber })
+    res.render('archive/views/loans', {
+      loans,
+      overdue,
+      today: officeToday(),
+      registerNo: formatRegisterNumber,
+    })
   })
 
   router.get('/archive/loans/new', permit('archive.write'), async (req, res) => {
     const barcode = typeof req.query.barcode === 'string' ? req.query.barcode.slice(0, 20) : ''
-    const today = todayIso()
+    const today = officeToday()
     await loanFormPage(req, res, { values: { barcode, lentOn: today, queryId: req.query.query ?? '' } })
   })
 
@@ -69,11 +75,16 @@ export function loanRoutes(router: Router, { db }: AppDeps): void {
     })
     res
       .status(status)
-      .render('archive/views/loan', { loan, registerNo: formatRegisterNumber, today: todayIso(), ...extra })
+      .render('archive/views/loan', {
+        loan,
+        registerNo: formatRegisterNumber,
+        today: officeToday(),
+        ...extra,
+      })
   }
 
   router.get('/archive/loans/:id', permit('archive.read'), async (req, res) => {
-    await loanPage(req, res, { values: { returnedOn: todayIso() } })
+    await loanPage(req, res, { values: { returnedOn: officeToday() } })
   })
 
   router.post('/archive/loans/:id/return', permit('archive.write'), async (req, res) => {
@@ -128,7 +139,7 @@ export function loanRoutes(router: Router, { db }: AppDeps): void {
     })
     res.status(status).render('archive/views/borrowers', {
       borrowers,
-      today: todayIso(),
+      today: officeToday(),
       unitOptions: (await listUnits(db, { activeOnly: true })).map((u) => ({
         value: u.id,
         text: `${u.symbol} – ${u.name}`,

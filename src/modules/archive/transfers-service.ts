@@ -7,6 +7,7 @@ import { parseJrwaCsv, type JrwaRowError } from './jrwa.js'
 import * as jrwa from './jrwa-repository.js'
 import * as repo from './transfers-repository.js'
 import type { UnitFolderInput } from './schemas.js'
+import { officeYear } from '../../shared/clock/office.js'
 
 export type Result<T> = { ok: true; value: T } | { ok: false; field: string; key: string }
 
@@ -262,7 +263,7 @@ export async function acceptList(
     if (list.status !== 'submitted') throw new HttpError(409)
     const folders = await repo.listFolders(trx, listId)
     const totalVolumes = folders.reduce((s, f) => s + f.volumes, 0)
-    const year = today.getUTCFullYear()
+    const year = officeYear(today)
     const number = await nextNumber(trx, 'archive.transferList', year)
     const audits = []
     for (const f of folders) {

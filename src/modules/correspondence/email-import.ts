@@ -4,7 +4,7 @@ import PostalMime from 'postal-mime'
 import { fileTypeFromBuffer } from 'file-type'
 import { cleanFileName, documentTypes, type UploadedFile } from '../../shared/files/upload.js'
 import { formatRegisterNumber } from '../../shared/db/counters.js'
-import { officeDate, officeTime } from './dates.js'
+import { officeDate, officeTime } from '../../shared/clock/office.js'
 
 export interface ParsedEmail {
   senderName: string

@@ -11,7 +11,7 @@ import * as repo from './repository.js'
 import * as routing from './routing-service.js'
 import { caseForm, reasonForm } from './schemas.js'
 import { fieldError, idParam } from './route-helpers.js'
-import { officeDate } from './dates.js'
+import { officeDate } from '../../shared/clock/office.js'
 
 /** A unit's inbox: staff see and act on items routed to their own unit only (record-level check). */
 export function inboxRoutes(deps: AppDeps): Router {

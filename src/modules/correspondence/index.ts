@@ -2,7 +2,8 @@ import type { Knex } from 'knex'
 import type { BokModule, WorkQueue } from '../types.js'
 import { can } from '../../shared/auth/permissions.js'
 import { correspondenceRoutes } from './routes.js'
-import { addDays, officeDate } from './dates.js'
+import { officeDate } from '../../shared/clock/office.js'
+import { addDays } from './dates.js'
 import pl from './locales/pl.json' with { type: 'json' }
 import en from './locales/en.json' with { type: 'json' }
 

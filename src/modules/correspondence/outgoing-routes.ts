@@ -19,7 +19,7 @@ import { applyKeyset, pageOf, parseListQuery, sendCsv } from '../../shared/lists
 import * as outgoing from './outgoing.js'
 import { deliveryForm, outgoingChannels, outgoingForm, reasonForm } from './schemas.js'
 import { fieldError, idParam, queryValues, registryOptions } from './route-helpers.js'
-import { officeDate } from './dates.js'
+import { officeDate } from '../../shared/clock/office.js'
 import { dispatchBookPdf, dispatchKind } from './pdf.js'
 
 const outgoingFilters = z.object({

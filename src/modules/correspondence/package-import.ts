@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { fileTypeFromBuffer } from 'file-type'
 import { cleanFileName, documentTypes, type UploadedFile } from '../../shared/files/upload.js'
-import { officeDate, officeTime } from './dates.js'
+import { officeDate, officeTime } from '../../shared/clock/office.js'
 import { defaultZipLimits, readZip, ZipError, type ZipLimits } from './zip-reader.js'
 import { attr, child, find, findAll, parseXml, textOf, XmlError, type XmlElement } from './xml-reader.js'
 

@@ -22,7 +22,7 @@ import {
   queryValues,
   registryOptions,
 } from './route-helpers.js'
-import { officeDate, officeTime } from './dates.js'
+import { officeDate, officeTime } from '../../shared/clock/office.js'
 import { receiptConfirmationPdf, receiptLabelPdf } from './pdf.js'
 import { parseRegisterNumber } from './validators.js'
 import { takeImport } from './email-import.js'

@@ -4,7 +4,7 @@ import { nextNumber } from '../../shared/db/counters.js'
 import { HttpError } from '../../shared/http/errors.js'
 import * as repo from './repository.js'
 import { formatCaseReference } from './validators.js'
-import { officeDate } from './dates.js'
+import { officeDate } from '../../shared/clock/office.js'
 import type { CaseInput, RouteInput } from './schemas.js'
 import type { ServiceResult } from './service.js'
 

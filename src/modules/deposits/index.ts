@@ -2,7 +2,7 @@ import type { BokModule, WorkQueue } from '../types.js'
 import { can } from '../../shared/auth/permissions.js'
 import { depositsRoutes } from './routes.js'
 import { countCaseEnded, countOverdueReleases } from './repository.js'
-import { officeToday } from './service.js'
+import { officeToday } from '../../shared/clock/office.js'
 import pl from './locales/pl.json' with { type: 'json' }
 import en from './locales/en.json' with { type: 'json' }
 

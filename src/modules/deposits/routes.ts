@@ -26,6 +26,7 @@ import { depositBarcode, depositNumber, placeBarcode } from './numbers.js'
 import * as service from './service.js'
 import * as stocktakes from './stocktake.js'
 import * as repo from './repository.js'
+import { officeToday } from '../../shared/clock/office.js'
 import { depositLabelPdf, placeLabelsPdf, receiptPdf } from './pdf.js'
 import {
   depositForm,
@@ -62,7 +63,7 @@ export function depositsRoutes({ db, files, i18n }: AppDeps): Router {
   // --- Dashboard and hall look-up ----------------------------------------------------------------
   /** The dashboard's lists show holders' names: the view is audited with the deposits shown. */
   const dashboard = async (req: Request) => {
-    const today = service.officeToday()
+    const today = officeToday()
     const lists = {
       overdue: await repo.overdueReleases(db, today),
       caseEnded: await repo.caseEndedDeposits(db),
@@ -296,7 +297,7 @@ export function depositsRoutes({ db, files, i18n }: AppDeps): Router {
 
   // --- Work queues -------------------------------------------------------------------------------
   router.get('/deposits/queues/overdue', permit('deposits.read'), async (req, res) => {
-    const deposits = await repo.overdueReleases(db, service.officeToday())
+    const deposits = await repo.overdueReleases(db, officeToday())
     await service.auditList(db, req.actor, 'overdue', deposits)
     res.render('deposits/views/queue', { ...helpers, heading: 'deposits.queues.overdue', deposits })
   })
@@ -387,7 +388,7 @@ export function depositsRoutes({ db, files, i18n }: AppDeps): Router {
       ...helpers,
       ...view,
       ...(await movementFormLocals(req, view.deposit)),
-      today: service.officeToday(),
+      today: officeToday(),
     })
   })
 

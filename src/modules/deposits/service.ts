@@ -12,16 +12,9 @@ import { applyMovement, nextState, type MovementInput } from './custody.js'
 import { depositNumber, parseDepositNumber } from './numbers.js'
 import * as repo from './repository.js'
 import type { DepositInput, MovementFormInput } from './schemas.js'
-import { formatterPerZone } from '../../shared/forms/intl.js'
+import { officeToday, officeYear } from '../../shared/clock/office.js'
 
 export type Result<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] }
-
-const isoDay = formatterPerZone((timeZone) => new Intl.DateTimeFormat('en-CA', { timeZone }))
-
-/** Today in Warsaw, as YYYY-MM-DD (due dates are office days, not UTC days). */
-export function officeToday(now = new Date()): string {
-  return isoDay('Europe/Warsaw').format(now)
-}
 
 const auditAction: Record<MovementInput['kind'], string> = {
   taken_in: 'deposits.takenIn',
@@ -151,7 +144,7 @@ export async function takeIn(
       )
     const first = applyMovement(null, { kind: 'taken_in', placeId: input.placeId, sealNew: input.sealNumber })
     if (!first.ok) throw new Error(`taking in refused: ${first.key}`)
-    const year = Number(officeToday(now).slice(0, 4))
+    const year = officeYear(now)
     // As late as possible: the counter row stays locked until this transaction commits.
     const number = await nextNumber(trx, 'deposits.deposit', year)
     const id = await repo.insertDeposit(trx, {

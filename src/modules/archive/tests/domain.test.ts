@@ -50,6 +50,8 @@ describe('transfer deadline', () => {
     expect(transferStatus(2023, on('2026-01-01'))).toBe('due')
     expect(transferStatus(2023, on('2027-02-01'))).toBe('overdue')
     expect(transferStatus(null, on('2030-01-01'))).toBe('open')
+    // 00:30 on 1 January in Warsaw is still the old year in UTC: the office's year counts.
+    expect(transferStatus(2023, new Date('2025-12-31T23:30:00Z'))).toBe('due')
   })
 })
 

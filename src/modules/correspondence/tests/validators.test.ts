@@ -9,7 +9,7 @@ import {
   parseRegisterNumber,
   s10CheckDigit,
 } from '../validators.js'
-import { addMonths, dueDate, officeDate, officeInstant } from '../dates.js'
+import { addMonths, dueDate } from '../dates.js'
 
 describe('UPU S10 tracking numbers (DOMAIN.md §1 worked examples)', () => {
   it('computes the check digit with weights 8,6,4,2,3,5,9,7', () => {
@@ -89,10 +89,5 @@ describe('due dates', () => {
     // 2026-03-07 is a Saturday.
     expect(dueDate('2026-02-07', months(1))).toBe('2026-03-07')
     expect(dueDate('2026-02-07', { ...months(1), moves_off_weekend: true })).toBe('2026-03-09')
-  })
-  it('reads times of receipt on the office clock, summer and winter', () => {
-    expect(officeInstant('2026-01-15', '09:30').toISOString()).toBe('2026-01-15T08:30:00.000Z')
-    expect(officeInstant('2026-07-15', '09:30').toISOString()).toBe('2026-07-15T07:30:00.000Z')
-    expect(officeDate(new Date('2026-12-31T23:30:00Z'))).toBe('2027-01-01')
   })
 })
