@@ -15,7 +15,8 @@ import type { FloorSpec } from './scenarios/types.js'
 const spec = JSON.parse(fs.readFileSync(process.env.FLOOR_SPEC!, 'utf8')) as Record<string, FloorSpec>
 
 interface Queryable {
-  query(sql: string, params: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>
+  /** `name`: a prepared statement (PostgreSQL only), as BOK prepares the same statement. */
+  query(sql: string, params: unknown[], name?: string): Promise<{ rows: Array<Record<string, unknown>> }>
   end(): Promise<void>
 }
 
@@ -35,7 +36,10 @@ async function openFloorDatabase(): Promise<Queryable> {
     max: Number(process.env.FLOOR_POOL_MAX ?? 10),
   })
   pool.on('error', () => {})
-  return pool
+  return {
+    query: (text, values, name) => pool.query({ text, values, ...(name ? { name } : {}) }),
+    end: () => pool.end(),
+  }
 }
 const pool = await openFloorDatabase()
 await pool.query(
@@ -97,9 +101,9 @@ const server = http.createServer((req, res) => {
   ;(async () => {
     const reads = (async () => {
       let rows: Array<Record<string, unknown>> = []
-      for (const q of s.queries) {
+      for (const [n, q] of s.queries.entries()) {
         const params = q.params.length ? q.params[i % q.params.length]! : []
-        rows = (await pool.query(q.sql, params)).rows
+        rows = (await pool.query(q.sql, params, q.prepared ? `floor_${name}_${n}` : undefined)).rows
       }
       return rows
     })()

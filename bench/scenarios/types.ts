@@ -7,7 +7,11 @@ import type { Session } from '../bok.js'
 /** The same SQL a read scenario runs in BOK, for the bare node:http + pg floor server. */
 export interface FloorSpec {
   /** Run in order per request with params[i % params.length]; the last one's rows are rendered. */
-  queries: Array<{ sql: string; params: unknown[][] }>
+  queries: Array<{
+    sql: string
+    params: unknown[][]
+    /** Prepared, where BOK prepares it. */ prepared?: boolean
+  }>
   /**
    * The page records its view in the audit log (personal data shown): the floor writes one durable row
    * per request too (its own table, one INSERT committed before the response, beside the reads), so the

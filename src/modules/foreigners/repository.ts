@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 import type { Db } from '../../shared/db/index.js'
-import { skeletonReadings, skeletonVariants } from './name-skeleton.js'
+import { prepared } from '../../shared/db/prepared.js'
 
 export interface ForeignerRow {
   id: number
@@ -114,21 +114,16 @@ export async function searchForeignersByName(
   opts: NameSearchOptions = {},
 ): Promise<NameMatch[]> {
   const limit = opts.limit ?? 10
-  const keyed = (await db.raw(
-    `SELECT q.k, name_skeleton(?) AS s, name_pair_skeleton(?) AS p, ARRAY(SELECT name_key_deletions(q.k)) AS v
-       FROM (SELECT name_key(?) AS k) q`,
-    [name, name, name],
-  )) as { rows: Array<{ k: string | null; s: string | null; p: string | null; v: string[] }> }
-  const key = keyed.rows[0]?.k ?? ''
-  const skeleton = keyed.rows[0]?.s ?? ''
-  const pairSkeleton = keyed.rows[0]?.p ?? ''
-  const keyVariants = keyed.rows[0]?.v ?? []
+  const born = opts.birthYear !== undefined && Number.isInteger(opts.birthYear) ? opts.birthYear : null
+  const found = (await prepared(db, pairSearchSql(opts), [name, name, name, born, limit])) as {
+    rows: Array<{ k: string | null; v: string[]; id: string | null; score: number; others: string }>
+  }
+  const key = found.rows[0]?.k ?? ''
+  const keyVariants = found.rows[0]?.v ?? []
   if (key === '' || keyVariants.length === 0) return []
-  // Among deposit holders too: each pair row needs a deposit probe, but the nearest tiers of at most
-  // 1000 pairs (migration 205) keep them few, while the surname-key search ranks every person of a
-  // common surname (46 k rows and a hash of all deposits for Nguyen Bich Hanh: 97 ms).
-  const pairs = await pairKeys(db, pairSkeleton)
-  const matches = pairs.all.length ? await rankPairs(db, pairs, key, skeleton, limit, opts) : []
+  const matches = found.rows
+    .filter((r) => r.id !== null)
+    .map((r) => ({ id: Number(r.id), score: Number(r.score), sameSpelling: Number(r.others) }))
   if (matches.length >= limit) return matches
   const seen = new Set(matches.map((m) => m.id))
   const more = (await surnameKeyMatches(db, key, keyVariants, limit, opts)).filter((m) => !seen.has(m.id))
@@ -157,134 +152,100 @@ async function firstOfEachSpelling(db: Db, matches: NameMatch[]): Promise<NameMa
 }
 
 /**
- * The candidate pair keys; `read` those whose words are the query's words as typed only through a
- * reading (j as ج or й, x typed as s, an attached article): Jufayth for Dschufeith. The skeleton
- * similarity of the ranking cannot see these (it reads every j as a vowel), so they are raised.
+ * Steps 1-3 in one statement (the query's keys, the pairs its words may stand for, the people ranked),
+ * so the pairs never travel to BOK and back. Every (surname word, given name) pair the query's words
+ * may stand for: a word and the next one (surname first) or the last word and the first (given names
+ * first). The dictionary gives each query word the surname words and the given names it may be, each
+ * with its distance: 0 when they share a reading (Jufayth for Dschufeith), 1 when one is the other
+ * with a letter left out, 2 when both are (a letter changed; further is counted as 2). Pairs further
+ * than 2 in all are left out; when a vague query still has too many, the furthest tiers go first
+ * (at most 1000 pairs). `read` pairs are the query's words as typed only through a reading (j as ج or
+ * й, x typed as s, an attached article): the skeleton similarity cannot see these (it reads every j as
+ * a vowel), so they are raised. The MATERIALIZED steps hand on arrays, so the planner stays on the
+ * indexes (`foreigner_name_words` by variant, people by pair key).
+ *
+ * Each row also carries the query's spelling key and its deletions, for the fallback of step 4 (one
+ * row with no person when no pair matched). Bindings: name ×3, year of birth or null, limit. The
+ * text depends only on which filters are on, so it is a prepared statement: PostgreSQL plans it once
+ * per connection instead of on every search (planning took 3 of its 11 ms).
  */
-interface Pairs {
-  all: string[]
-  read: string[]
+function pairSearchSql(opts: NameSearchOptions): string {
+  return `
+  WITH q AS MATERIALIZED (
+    SELECT name_key(?) AS k, name_skeleton(?) AS s, name_pair_skeleton(?) AS p, ?::int AS born
+  ),
+  w AS MATERIALIZED (
+    SELECT row_number() OVER (ORDER BY t.i) AS i, t.word,
+           ARRAY(SELECT r FROM name_skeleton_readings(t.word) AS r
+                 UNION SELECT replace(r, 'x', 's') FROM name_skeleton_readings(t.word) AS r) AS typed
+      FROM q, unnest(string_to_array(q.p, ' ')) WITH ORDINALITY AS t(word, i)
+     WHERE length(t.word) >= 2
+  ),
+  m AS MATERIALIZED (
+    SELECT w.i, d.part, d.word, d.word <> w.word AS other,
+           least(min((NOT d.variant = ANY(w.typed))::int + d.edits), 2) AS d
+      FROM w CROSS JOIN LATERAL (
+        SELECT d.variant, d.part, d.word, d.edits FROM foreigner_name_words d
+         WHERE d.variant = ANY(ARRAY(SELECT name_skeleton_variants(w.word)))) AS d
+     GROUP BY w.i, w.word, d.part, d.word
+  ),
+  ms AS MATERIALIZED (SELECT i, word, other, d FROM m WHERE part = 's'),
+  mg AS MATERIALIZED (SELECT i, word, other, d FROM m WHERE part = 'g'),
+  c AS MATERIALIZED (
+    SELECT s.word || ' ' || g.word AS pair, min(s.d + g.d) AS d,
+           bool_or(s.d + g.d = 0 AND (s.other OR g.other)) AS read
+      FROM ms s JOIN mg g ON g.i = s.i + 1 OR (s.i = (SELECT max(i) FROM w) AND g.i = 1)
+     WHERE s.d + g.d <= 2 AND (SELECT count(*) FROM w) >= 2
+     GROUP BY 1
+  ),
+  p AS MATERIALIZED (
+    SELECT ARRAY(SELECT pair FROM c WHERE d <= t.upto) AS a,
+           ARRAY(SELECT pair FROM c WHERE read AND t.upto >= 0) AS read
+      FROM (SELECT coalesce(max(d), -1) AS upto FROM (
+              SELECT d, sum(count(*)) OVER (ORDER BY d) AS total FROM c GROUP BY d) AS tiers
+             WHERE total <= ${maxPairs}) AS t
+  ),
+  r AS (${rankSql(opts)})
+  SELECT q.k, ARRAY(SELECT name_key_deletions(q.k)) AS v, r.id, r.score, r.others
+    FROM q LEFT JOIN r ON true
+   ORDER BY r.score DESC, r.id DESC`
 }
 
-/**
- * Every (surname word, given name) pair the query's words may stand for: a word and the next one
- * (surname first) or the last word and the first (given names first). The dictionary gives each
- * query word the surname words and the given names it may be, each with its distance: 0 when they
- * share a reading (Jufayth for Dschufeith), 1 when one is the other with a letter left out, 2 when
- * both are (a letter changed). Pairs further than 2 in all are left out; when a vague query still
- * has too many, the furthest go first.
- */
-async function pairKeys(db: Db, skeleton: string): Promise<Pairs> {
-  const words = skeleton.split(' ').filter((w) => w.length >= 2)
-  if (words.length < 2) return { all: [], read: [] }
-  const typed = words.map((w) => new Set(readingsOf(w)))
-  const variants = words.map((w) => skeletonVariants(w))
-  const found = (await db.raw(
-    `SELECT variant, part, word, edits FROM foreigner_name_words WHERE variant = ANY(?::text[])`,
-    [[...new Set(variants.flat())]],
-  )) as { rows: Array<{ variant: string; part: 's' | 'g'; word: string; edits: number }> }
-  const entries = new Map<string, Array<{ part: 's' | 'g'; word: string; edits: number }>>()
-  for (const r of found.rows) entries.set(r.variant, [...(entries.get(r.variant) ?? []), r])
-  // For query word i: the words of a part it may be, with the fewest edits over the shared entries
-  // (the query's side: the entry is a reading of the word as typed, or one of its deletions).
-  const meant = (part: 's' | 'g') =>
-    variants.map((vs, i) => {
-      const best = new Map<string, number>()
-      for (const v of vs)
-        for (const e of entries.get(v) ?? []) {
-          if (e.part !== part) continue
-          const d = (typed[i]!.has(v) ? 0 : 1) + Number(e.edits)
-          best.set(e.word, Math.min(best.get(e.word) ?? 2, d))
-        }
-      return best
-    })
-  const surnames = meant('s')
-  const given = meant('g')
-  const last = words.length - 1
-  const combos = words.map((_, i) => [i, i + 1] as const).filter(([, j]) => j <= last)
-  combos.push([last, 0])
-  const distance = new Map<string, number>()
-  const read = new Set<string>()
-  for (const [i, j] of combos)
-    for (const [s, ds] of surnames[i]!)
-      for (const [g, dg] of given[j]!) {
-        const pair = `${s} ${g}`
-        if (ds + dg <= 2) distance.set(pair, Math.min(distance.get(pair) ?? 2, ds + dg))
-        if (ds + dg === 0 && (s !== words[i] || g !== words[j])) read.add(pair)
-      }
-  const all: string[] = []
-  for (const d of [0, 1, 2]) {
-    const tier = [...distance].filter(([, pd]) => pd === d).map(([pair]) => pair)
-    if (all.length + tier.length > maxPairs) break
-    all.push(...tier)
-  }
-  return { all, read: all.filter((pair) => read.has(pair)) }
-}
-
-/** A word's readings, with hushing sounds also read as hissing ones (as the dictionary holds them). */
-const readingsOf = (word: string) => {
-  const rs = skeletonReadings(word)
-  return [...rs, ...rs.map((r) => r.replaceAll('x', 's'))]
+function holdersOnly(opts: NameSearchOptions): string {
+  return opts.onlyDepositHolders ? 'AND EXISTS (SELECT 1 FROM deposits dp WHERE dp.holder_id = f.id)' : ''
 }
 
 function filtersOf(opts: NameSearchOptions): string {
-  const holders = opts.onlyDepositHolders
-    ? 'AND EXISTS (SELECT 1 FROM deposits dp WHERE dp.holder_id = f.id)'
-    : ''
   // An integer checked here, so it can be part of the SQL text without a binding.
   const born =
     opts.birthYear !== undefined && Number.isInteger(opts.birthYear)
       ? `AND (f.birth_year = ${opts.birthYear} OR f.birth_year IS NULL)`
       : ''
-  return `${holders} ${born}`
+  return `${holdersOnly(opts)} ${born}`
 }
 
 /**
- * Similarity to the query (skeleton and spelling key, half each), raised for a skeleton equal to the
- * query's (all its words, so Yusuf Yusuf Umar comes before Yoosuf Umar for Yoosuf Yoosuf Umar) and
- * for a pair that is the words typed through a reading (Jufayth for Dschufeith; see `Pairs`).
- * Bindings: skeleton, key, skeleton, those pairs.
+ * People on the pairs of `p`, ranked by similarity to the query (skeleton and spelling key, half
+ * each), raised for a skeleton equal to the query's (all its words, so Yusuf Yusuf Umar comes before
+ * Yoosuf Umar for Yoosuf Yoosuf Umar) and for a `read` pair. With a date of birth, or among deposit
+ * holders, the list is short and every person counts. Otherwise people written exactly alike take one
+ * line (the latest of them, with how many share it), so different spellings of the same person get
+ * the room; similarity is then computed once per spelling.
  */
-const scoreSql = `((similarity(f.name_skel, ?) + similarity(f.name_key, ?)) / 2
-  + CASE WHEN f.name_skel = ? THEN 0.1 ELSE 0 END + CASE WHEN f.pair_key = ANY(?::text[]) THEN 0.1 ELSE 0 END)`
-
-async function rankPairs(
-  db: Db,
-  pairs: Pairs,
-  key: string,
-  skeleton: string,
-  limit: number,
-  opts: NameSearchOptions,
-): Promise<NameMatch[]> {
-  // With a date of birth, or among deposit holders, the list is short and every person counts. Otherwise people written
-  // exactly alike take one line (the latest of them, with how many share it), so different spellings
-  // of the same person get the room; similarity is then computed once per spelling.
-  if (!onePerSpelling(opts)) {
-    const result = (await db.raw(
-      `SELECT f.id, ${scoreSql} AS score
-       FROM foreigners f
-       WHERE f.pair_key = ANY(?::text[]) ${filtersOf(opts)}
-       ORDER BY score DESC, f.id DESC
-       LIMIT ?`,
-      [skeleton, key, skeleton, pairs.read, pairs.all, limit],
-    )) as { rows: Array<{ id: string; score: number }> }
-    return result.rows.map((r) => ({ id: Number(r.id), score: Number(r.score), sameSpelling: 0 }))
-  }
-  const result = (await db.raw(
-    `SELECT max(f.id) AS id, count(*) - 1 AS others,
-            ${scoreSql} AS score
-     FROM foreigners f
-     WHERE f.pair_key = ANY(?::text[]) ${filtersOf(opts)}
-     GROUP BY f.surname, f.given_names, f.name_skel, f.name_key, f.pair_key
-     ORDER BY score DESC, id DESC
-     LIMIT ?`,
-    [skeleton, key, skeleton, pairs.read, pairs.all, limit],
-  )) as { rows: Array<{ id: string; score: number; others: string }> }
-  return result.rows.map((r) => ({
-    id: Number(r.id),
-    score: Number(r.score),
-    sameSpelling: Number(r.others),
-  }))
+function rankSql(opts: NameSearchOptions): string {
+  const score = `((similarity(f.name_skel, q.s) + similarity(f.name_key, q.k)) / 2
+    + CASE WHEN f.name_skel = q.s THEN 0.1 ELSE 0 END
+    + CASE WHEN f.pair_key = ANY((SELECT read FROM p)::text[]) THEN 0.1 ELSE 0 END)`
+  const born = opts.birthYear !== undefined ? 'AND (f.birth_year = q.born OR f.birth_year IS NULL)' : ''
+  const where = `f.pair_key = ANY((SELECT a FROM p)::text[]) ${holdersOnly(opts)} ${born}`
+  return onePerSpelling(opts)
+    ? `SELECT max(f.id) AS id, count(*) - 1 AS others, ${score} AS score
+         FROM foreigners f, q WHERE ${where}
+        GROUP BY f.surname, f.given_names, f.name_skel, f.name_key, f.pair_key, q.s, q.k
+        ORDER BY score DESC, id DESC LIMIT ?`
+    : `SELECT f.id, 0 AS others, ${score} AS score
+         FROM foreigners f, q WHERE ${where}
+        ORDER BY score DESC, f.id DESC LIMIT ?`
 }
 
 /** Migration 200's search: surname keys one deletion apart, then the trigram index for poor matches. */
