@@ -27,6 +27,7 @@ const { values: args } = parseArgs({
     soak: { type: 'boolean', default: false },
     seconds: { type: 'string' },
     duration: { type: 'string' },
+    'steady-duration': { type: 'string' },
     scenarios: { type: 'string' },
     incoming: { type: 'string' },
     foreigners: { type: 'string' },
@@ -45,7 +46,7 @@ const { values: args } = parseArgs({
 
 if (args.help) {
   console.log(`Usage: npm run bench -- [--quick] [--json] [--curve] [--soak [--seconds 60]]
-    [--duration S per load] [--scenarios registry.,deposits.name_search] [--incoming N --foreigners N --deposits N --folders N]
+    [--duration S per load] [--steady-duration S per steady-rate load, default 15] [--scenarios registry.,deposits.name_search] [--incoming N --foreigners N --deposits N --folders N]
     [--shared-buffers 4GB] [--pool-max 10] [--node /path/to/node] [--markdown report.md]
     [--database postgres://…/db   an already seeded database, used as is: no seeding, not dropped]
     [--embedded   the embedded database (PGlite) at the small size, in a scratch data folder; not with --soak or --curve]
@@ -83,6 +84,11 @@ const sizes: ScaleSizes = {
   folders: count(args.folders, base.folders),
 }
 const loadSeconds = Number(args.duration ?? (quick ? 1 : 5))
+/**
+ * The steady-rate loads run longer: at 50 requests/s a 5 s window holds 250 responses, and its p95 (the
+ * 13th slowest) moved by ±15 ms between runs on this machine; 15 s holds 750.
+ */
+const steadySeconds = Number(args['steady-duration'] ?? (quick ? loadSeconds : Math.max(loadSeconds, 15)))
 const poolMax = Number(args['pool-max'] ?? 10)
 const loads: Array<{ connections: number; rate: number | null }> = quick
   ? [
@@ -113,6 +119,8 @@ interface Line {
   rps: number
   floor_rps: number | null
   ratio_to_floor: number | null
+  /** At a steady rate: the floor's p95 under the same arrivals (what the machine allows). */
+  floor_p95_ms?: number | null
   recall_at_10?: number
   decoy_above_match_rate?: number
 }
@@ -435,20 +443,23 @@ async function measure(opts: {
           cookie,
           connections: load.connections,
           rate: load.rate,
-          seconds,
+          seconds: load.rate ? steadySeconds : seconds,
           expect: p.expect,
         })
         let floorRps: number | null = null
-        if (floor && p.floor && !load.rate) {
+        let floorP95: number | null = null
+        if (floor && p.floor) {
           await quiet()
           const f = await drive({
             baseUrl: floor.baseUrl,
             requests: floorRequests,
             connections: load.connections,
-            seconds: loadSeconds,
+            rate: load.rate,
+            seconds: load.rate ? steadySeconds : loadSeconds,
             expect: [200],
           })
-          floorRps = f.rps
+          if (load.rate) floorP95 = f.p95_ms
+          else floorRps = f.rps
         }
         if (result.errors)
           say(
@@ -466,6 +477,7 @@ async function measure(opts: {
           rps: result.rps,
           floor_rps: floorRps,
           ratio_to_floor: floorRps ? Math.round((result.rps / floorRps) * 100) / 100 : null,
+          ...(load.rate ? { floor_p95_ms: floorP95 } : {}),
           ...(quality
             ? { recall_at_10: quality.recall_at_10, decoy_above_match_rate: quality.decoy_above_match_rate }
             : {}),
@@ -475,6 +487,7 @@ async function measure(opts: {
           `  ${s.name.padEnd(28)} ${String(rows).padStart(9)} ${(load.rate ? `${load.rate}/s@${load.connections}` : `c=${load.connections}`).padEnd(10)} ` +
             `p50 ${line.p50_ms} p95 ${line.p95_ms} p99 ${line.p99_ms} ms, ${line.rps} rps` +
             (floorRps ? `, floor ${floorRps} rps, ratio ${line.ratio_to_floor}` : '') +
+            (floorP95 !== null ? `, floor p95 ${floorP95} ms` : '') +
             (result.errors ? `, ${result.errors} ERRORS` : ''),
         )
       }
@@ -509,7 +522,7 @@ async function measure(opts: {
 
 function printTable() {
   const header =
-    '| scenario | rows | load | requests | errors | p50 ms | p95 ms | p99 ms | rps | floor rps | ratio | RSS MB |'
+    '| scenario | rows | load | requests | errors | p50 ms | p95 ms | p99 ms | rps | floor rps (p95 ms at a rate) | ratio | RSS MB |'
   const rule = '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
   note('')
   note(header)
@@ -517,7 +530,8 @@ function printTable() {
   for (const l of lines)
     note(
       `| ${l.scenario} | ${l.rows.toLocaleString('en')} | ${l.rate ? `${l.rate}/s over ${l.connections}` : `${l.connections} conn`} | ` +
-        `${l.requests} | ${l.errors} | ${l.p50_ms} | ${l.p95_ms} | ${l.p99_ms} | ${l.rps} | ${l.floor_rps ?? '–'} | ` +
+        `${l.requests} | ${l.errors} | ${l.p50_ms} | ${l.p95_ms} | ${l.p99_ms} | ${l.rps} | ` +
+        `${l.floor_rps ?? (l.floor_p95_ms != null ? `(${l.floor_p95_ms})` : '–')} | ` +
         `${l.ratio_to_floor ?? '–'} | ${l.rss_mb} |`,
     )
 }
@@ -562,7 +576,7 @@ async function runEmbedded(): Promise<void> {
     )
     note('PGlite settings: ' + JSON.stringify(await currentSettings(bench.knex)))
     note(
-      `Per load: ${loadSeconds} s after a warm-up; BOK and the floor each on one PGlite connection ` +
+      `Per load: ${loadSeconds} s after a warm-up (steady rates ${steadySeconds} s); BOK and the floor each on one PGlite connection ` +
         `(in-process, queries one at a time).`,
     )
     const list = await scenarioList(bench.knex)
@@ -642,7 +656,7 @@ try {
     try {
       note('PostgreSQL settings: ' + JSON.stringify(await currentSettings(knex)))
       note(
-        `Per load: ${loadSeconds} s after a warm-up; BOK DATABASE_POOL_MAX=${poolMax}, floor pool ${poolMax}.`,
+        `Per load: ${loadSeconds} s after a warm-up (steady rates ${steadySeconds} s); BOK DATABASE_POOL_MAX=${poolMax}, floor pool ${poolMax}.`,
       )
       const list = await scenarioList(knex)
       if (!args['curve-only'])
