@@ -96,8 +96,9 @@ const maxPairs = 1000
 
 /**
  * Transliteration- and typo-tolerant name search: THE query behind the hall look-up, the foreigner
- * search and the duplicate check (benchmarks call it too). Short statements rather than one, so the
- * planner sees real array sizes and stays on the indexes:
+ * search and the duplicate check (benchmarks call it too). Steps 1-3 are one prepared statement whose
+ * MATERIALIZED steps hand arrays on, so the planner stays on the indexes (`pairSearchSql`); step 4
+ * runs only when they find too few:
  * 1. the query's spelling key, sound-alike skeleton and pair skeleton (migrations 200, 202, 205);
  * 2. each pair-skeleton word's dictionary entries (`foreigner_name_words`: the word's readings, their
  *    forms with x read as s, and the 1-deletions of those) give the surname words and given names it
