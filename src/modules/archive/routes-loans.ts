@@ -73,14 +73,12 @@ export function loanRoutes(router: Router, { db }: AppDeps): void {
       entityType: 'archive_loan',
       entityId: loan.id,
     })
-    res
-      .status(status)
-      .render('archive/views/loan', {
-        loan,
-        registerNo: formatRegisterNumber,
-        today: officeToday(),
-        ...extra,
-      })
+    res.status(status).render('archive/views/loan', {
+      loan,
+      registerNo: formatRegisterNumber,
+      today: officeToday(),
+      ...extra,
+    })
   }
 
   router.get('/archive/loans/:id', permit('archive.read'), async (req, res) => {
