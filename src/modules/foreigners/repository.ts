@@ -168,7 +168,7 @@ async function firstOfEachSpelling(db: Db, matches: NameMatch[]): Promise<NameMa
  * Each row also carries the query's spelling key and its deletions, for the fallback of step 4 (one
  * row with no person when no pair matched). Bindings: name ×3, year of birth or null, limit. The
  * text depends only on which filters are on, so it is a prepared statement: PostgreSQL plans it once
- * per connection instead of on every search (planning took 3 of its 11 ms).
+ * per connection instead of on every search (8.5 → 7.5 ms per statement measured).
  */
 function pairSearchSql(opts: NameSearchOptions): string {
   return `

@@ -97,7 +97,7 @@ export function auditInsert(db: Db, rows: AuditRow[]): Knex.QueryBuilder {
 }
 
 async function insertAuditRows(db: Db, rows: AuditRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 500) await db('audit_log').insert(rows.slice(i, i + 500))
+  for (let i = 0; i < rows.length; i += 500) await auditInsert(db, rows.slice(i, i + 500))
 }
 
 /** One writer per database handle; while it writes a batch, new entries wait for the next one. */
@@ -121,7 +121,7 @@ class GroupCommitter {
       const rows = batch.flatMap((b) => b.rows)
       try {
         // Up to 500 rows are one auto-committed statement; more need a transaction to stay whole.
-        if (rows.length <= 500) await this.knex('audit_log').insert(rows)
+        if (rows.length <= 500) await auditInsert(this.knex, rows)
         else await this.knex.transaction((trx) => insertAuditRows(trx, rows))
         for (const b of batch) b.resolve()
       } catch (err) {
