@@ -2,61 +2,27 @@ import { truthTable } from '../../seeds/scale/foreigners.js'
 import type { BenchRequest } from '../load.js'
 import type { BenchEnv, Quality, Scenario } from './types.js'
 import { sessionQueries } from './app.js'
+import { pairSearchSql, searchForeignersByName } from '../../src/modules/foreigners/repository.js'
+
+/** A statement written with knex's `?` placeholders, numbered as bare pg sends it (`$1`, `$2`, …). */
+function numbered(sql: string): string {
+  let n = 0
+  return sql.replace(/\?/g, () => `$${++n}`)
+}
 
 /**
- * The module's name search statement (its steps 1-3: the query's keys, the pairs its words may stand
- * for, the people ranked, one line per spelling), with the people's details joined in (BOK reads them
- * in a second statement, beside its audit row). Prepared, as BOK prepares it. (The module's fallback
- * for one-word and rare names is not part of the floor.)
+ * The module's own name search statement (its steps 1-3: the query's keys, the pairs its words may
+ * stand for, the people ranked, one line per spelling), with the people's details joined in (BOK reads
+ * them in a second statement, beside its audit row). Prepared, as BOK prepares it. (The module's
+ * fallback for one-word and rare names is not part of the floor.) Parameters: name ×3, year of birth
+ * (null), limit.
  */
-export const nameSearchSql = `
-  WITH q AS MATERIALIZED (SELECT name_key($1) AS k, name_skeleton($1) AS s, name_pair_skeleton($1) AS p),
-  w AS MATERIALIZED (
-    SELECT row_number() OVER (ORDER BY t.i) AS i, t.word,
-           ARRAY(SELECT r FROM name_skeleton_readings(t.word) AS r
-                 UNION SELECT replace(r, 'x', 's') FROM name_skeleton_readings(t.word) AS r) AS typed
-      FROM q, unnest(string_to_array(q.p, ' ')) WITH ORDINALITY AS t(word, i)
-     WHERE length(t.word) >= 2
-  ),
-  m AS MATERIALIZED (
-    SELECT w.i, d.part, d.word, d.word <> w.word AS other,
-           least(min((NOT d.variant = ANY(w.typed))::int + d.edits), 2) AS d
-      FROM w CROSS JOIN LATERAL (
-        SELECT d.variant, d.part, d.word, d.edits FROM foreigner_name_words d
-         WHERE d.variant = ANY(ARRAY(SELECT name_skeleton_variants(w.word)))) AS d
-     GROUP BY w.i, w.word, d.part, d.word
-  ),
-  ms AS MATERIALIZED (SELECT i, word, other, d FROM m WHERE part = 's'),
-  mg AS MATERIALIZED (SELECT i, word, other, d FROM m WHERE part = 'g'),
-  c AS MATERIALIZED (
-    SELECT s.word || ' ' || g.word AS pair, min(s.d + g.d) AS d,
-           bool_or(s.d + g.d = 0 AND (s.other OR g.other)) AS read
-      FROM ms s JOIN mg g ON g.i = s.i + 1 OR (s.i = (SELECT max(i) FROM w) AND g.i = 1)
-     WHERE s.d + g.d <= 2 AND (SELECT count(*) FROM w) >= 2
-     GROUP BY 1
-  ),
-  p AS MATERIALIZED (
-    SELECT ARRAY(SELECT pair FROM c WHERE d <= t.upto) AS a, ARRAY(SELECT pair FROM c WHERE read AND t.upto >= 0) AS read
-      FROM (SELECT coalesce(max(d), -1) AS upto FROM (
-              SELECT d, sum(count(*)) OVER (ORDER BY d) AS total FROM c GROUP BY d) AS tiers
-             WHERE total <= 1000) AS t
-  ),
-  r AS (
-    SELECT max(f.id) AS id, count(*) - 1 AS others,
-           ((similarity(f.name_skel, q.s) + similarity(f.name_key, q.k)) / 2
-            + CASE WHEN f.name_skel = q.s THEN 0.1 ELSE 0 END
-            + CASE WHEN f.pair_key = ANY((SELECT read FROM p)::text[]) THEN 0.1 ELSE 0 END) AS score
-      FROM foreigners f, q
-     WHERE f.pair_key = ANY((SELECT a FROM p)::text[])
-     GROUP BY f.surname, f.given_names, f.name_skel, f.name_key, f.pair_key, q.s, q.k
-     ORDER BY score DESC, id DESC
-     LIMIT $2
-  )
+export const nameSearchSql = `WITH found AS (${numbered(pairSearchSql({}))})
   SELECT f.id, f.surname, f.given_names, f.sex, f.birth_year, f.birth_month, f.birth_day, f.case_number,
          coalesce((SELECT string_agg(c.country_code, ',' ORDER BY c.country_code) FROM foreigner_citizenships c
-                    WHERE c.foreigner_id = f.id), '') AS citizenships, r.score, r.others
-  FROM r JOIN foreigners f ON f.id = r.id
-  ORDER BY r.score DESC, r.id DESC`
+                    WHERE c.foreigner_id = f.id), '') AS citizenships, found.score, found.others
+  FROM found JOIN foreigners f ON f.id = found.id
+  ORDER BY found.score DESC, found.id DESC`
 
 interface Sample {
   id: number
@@ -88,22 +54,13 @@ async function samples(env: BenchEnv, n: number, withDecoys = false): Promise<Sa
   return (r.rows as Sample[]).map((s) => ({ ...s, id: Number(s.id), identity_id: Number(s.identity_id) }))
 }
 
-type SearchFn = (db: unknown, name: string, opts?: { limit?: number }) => Promise<Array<{ id: number }>>
-
-/** The module's own search function, loaded by path so this file compiles before the module lands. */
-async function moduleSearch(): Promise<SearchFn> {
-  const path = '../../src/modules/foreigners/repository.js'
-  const mod = (await import(path)) as { searchForeignersByName: SearchFn }
-  return mod.searchForeignersByName
-}
-
 /**
  * recall@10: for each query spelling, the share of the same person's other spellings found in the
  * top 10. decoy_above_match_rate: over people who have a look-alike, how often a look-alike ranks
  * above the person's best-ranked other spelling (or is listed while no other spelling is).
  */
 async function nameQuality(env: BenchEnv): Promise<Quality> {
-  const search = await moduleSearch()
+  const search = searchForeignersByName
   const general = await samples(env, 300)
   const withDecoy = await samples(env, 200, true)
   const identityOf = async (ids: number[]) => {
@@ -205,7 +162,10 @@ export const foreignersScenarios: Scenario[] = [
         requests.push({ method: 'GET', path: res.location })
       }
       const user = await env.knex('users').where('username', 'bench.hall-staff').first('id')
-      const params = list.map((s) => [`${s.surname} ${s.given_names}`, 20])
+      const params = list.map((s) => {
+        const name = `${s.surname} ${s.given_names}`
+        return [name, name, name, null, 20]
+      })
       return {
         requests,
         signedIn: true,

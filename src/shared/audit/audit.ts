@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
 import type { Db } from '../db/index.js'
+import type { auditContentColumns } from './canonical.js'
 
 /** Who did it: the signed-in user (or the system), with where the request came from. */
 export interface Actor {
@@ -57,20 +58,11 @@ export async function recordAudit(db: Db, actor: Actor, entries: AuditEntry | Au
   return groupCommitter(db as Knex).add(auditRows(actor, list))
 }
 
-export type AuditRow = Record<(typeof auditColumns)[number], Knex.Value | Knex.Raw>
-
-/** The columns BOK gives an audit row; the database adds the time, the id and the chain's hashes. */
-export const auditColumns = [
-  'actor_id',
-  'actor_name',
-  'actor_unit',
-  'action',
-  'entity_type',
-  'entity_id',
-  'details',
-  'ip',
-  'request_id',
-] as const
+/** An audit row as BOK gives it; the database adds the time, the id and the chain's hashes. */
+export type AuditRow = Record<
+  Exclude<(typeof auditContentColumns)[number], 'id' | 'at'>,
+  Knex.Value | Knex.Raw
+>
 
 /** Audit rows for `entries` by `actor`, as audit_log takes them. */
 export function auditRows(actor: Actor, entries: AuditEntry[]): AuditRow[] {
