@@ -12,11 +12,6 @@ export interface VerifyResult {
 
 const batchSize = 5000
 
-/**
- * Walks the whole chain: ids consecutive from 1, each row's prev_hash is the hash of the row before,
- * each hash matches the row's content (recomputed by the database from `db_hash_from` on, by BOK
- * before); then the head and the signed checkpoints must agree with it.
- */
 /** A row written before migration 004, as BOK hashed it (canonical JSON of its content). */
 function bokHashed(id: number, row: AuditRowContent): AuditRowContent {
   return {
@@ -34,6 +29,11 @@ function bokHashed(id: number, row: AuditRowContent): AuditRowContent {
   }
 }
 
+/**
+ * Walks the whole chain: ids consecutive from 1, each row's prev_hash is the hash of the row before,
+ * each hash matches the row's content (recomputed by the database from `db_hash_from` on, by BOK
+ * before); then the head and the signed checkpoints must agree with it.
+ */
 export async function verifyAuditChain(db: Db, paths: CheckpointPaths): Promise<VerifyResult> {
   let expectedId = 1
   let prev = GENESIS_HASH
