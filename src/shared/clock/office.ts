@@ -3,28 +3,22 @@
  * a register number belongs to and what is overdue, whatever the server's zone (containers run in
  * UTC, where 00:30 on 1 January in Warsaw is still the old year). Dates are ISO 'YYYY-MM-DD' strings.
  */
-import { formatterPerZone } from '../forms/intl.js'
-
 export const officeTimeZone = 'Europe/Warsaw'
 
 const pad = (n: number) => String(n).padStart(2, '0')
 
-const wallClock = formatterPerZone(
-  (timeZone) =>
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    }),
-)
+const wallClock = new Intl.DateTimeFormat('en-GB', {
+  timeZone: officeTimeZone,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+})
 
 function parts(date: Date) {
-  const f = wallClock(officeTimeZone).formatToParts(date)
+  const f = wallClock.formatToParts(date)
   const get = (t: string) => Number(f.find((p) => p.type === t)!.value)
   return { y: get('year'), m: get('month'), d: get('day'), h: get('hour'), min: get('minute') }
 }

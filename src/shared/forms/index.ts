@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { formatterPerZone } from './intl.js'
+import { officeTimeZone } from '../clock/office.js'
 
 export interface FieldError {
   field: string
@@ -150,7 +151,7 @@ const polishDateTime = formatterPerZone(
     }),
 )
 
-export function formatDateTime(value: Date | string | null | undefined, timeZone = 'Europe/Warsaw'): string {
+export function formatDateTime(value: Date | string | null | undefined, timeZone = officeTimeZone): string {
   if (!value) return ''
   const date = value instanceof Date ? value : new Date(value)
   return polishDateTime(timeZone).format(date)
